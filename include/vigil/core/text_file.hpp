@@ -1,0 +1,22 @@
+#pragma once
+// Line-oriented reading of plain or gzip-compressed text files.
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigil/core/result.hpp"
+
+namespace vigil {
+
+// Reads the whole file, transparently gunzipping names ending in ".gz".
+Result<std::string> read_file(const std::filesystem::path& path);
+
+// Calls `on_line` for each line (without the trailing "\n" or "\r\n"). Returns lines read.
+Result<size_t> for_each_line(const std::filesystem::path& path, const std::function<void(std::string_view)>& on_line);
+
+// Splits one CSV record (RFC 4180 quoting) into fields.
+std::vector<std::string> split_csv_record(std::string_view line);
+
+}  // namespace vigil
