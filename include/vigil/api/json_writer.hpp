@@ -1,0 +1,45 @@
+#pragma once
+// Minimal append-only JSON writer for hot-path responses: no DOM, no intermediate allocation
+// beyond the output string. Callers are responsible for structure (commas are automatic).
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace vigil::api {
+
+class JsonWriter {
+public:
+    explicit JsonWriter(std::string& out) : out_(out) {}
+
+    JsonWriter& begin_object();
+    JsonWriter& end_object();
+    JsonWriter& begin_array();
+    JsonWriter& end_array();
+    JsonWriter& key(std::string_view k);
+    JsonWriter& value(std::string_view s);
+    JsonWriter& value(const char* s) { return value(std::string_view(s)); }
+    JsonWriter& value(double d);          // NaN/inf written as null
+    JsonWriter& value(int64_t i);
+    JsonWriter& value(uint64_t i);
+    JsonWriter& value(int i) { return value(static_cast<int64_t>(i)); }
+    JsonWriter& value(unsigned i) { return value(static_cast<uint64_t>(i)); }
+    JsonWriter& value(bool b);
+    JsonWriter& null();
+    JsonWriter& raw(std::string_view json);  // already-serialised JSON value
+
+    template <class T>
+    JsonWriter& field(std::string_view k, const T& v) {
+        key(k);
+        return value(v);
+    }
+
+private:
+    void separate();
+    std::string& out_;
+    bool need_comma_ = false;
+};
+
+// Appends `s` as a JSON string literal (quoted, escaped; invalid UTF-8 bytes become U+FFFD).
+void append_json_string(std::string& out, std::string_view s);
+
+}  // namespace vigil::api

@@ -1,0 +1,69 @@
+#pragma once
+// Pure verdict core for URLs: parse, canonicalise, cache, features, model, explanation.
+// Knows nothing about HTTP or storage; safe to call from many threads at once.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "vigil/api/url_verdict.hpp"
+#include "vigil/cache/sharded_lru_cache.hpp"
+#include "vigil/core/result.hpp"
+#include "vigil/domain/brand_list.hpp"
+#include "vigil/domain/public_suffix.hpp"
+#include "vigil/features/url_features.hpp"
+#include "vigil/ml/forest.hpp"
+
+namespace vigil::api {
+
+// When to pay for exact TreeSHAP instead of the O(depth) path attribution.
+enum class ExplainMode : uint8_t {
+    kFlagged,  // exact for phishing/suspicious verdicts, path attribution for benign (default)
+    kAlways,
+    kNever,
+};
+
+struct UrlModel {
+    const ml::Forest* forest = nullptr;  // not owned
+    double threshold = 0.5;              // score at or above: phishing
+    std::string name = "url";
+    std::string version;
+};
+
+struct UrlCheckerOptions {
+    double suspicious_margin = 0.15;  // [threshold - margin, threshold): suspicious
+    ExplainMode explain = ExplainMode::kFlagged;
+    size_t top_reasons = 5;
+    size_t cache_capacity = 100000;
+    int64_t cache_ttl_ms = 3600 * 1000;
+};
+
+struct UrlCheckerStats {
+    std::atomic<uint64_t> benign{0}, suspicious{0}, phishing{0}, invalid{0};
+    std::atomic<uint64_t> exact_explanations{0}, path_explanations{0};
+};
+
+class UrlChecker {
+public:
+    UrlChecker(UrlModel model, const domain::PublicSuffixList& psl, const domain::BrandList& brands,
+               UrlCheckerOptions options);
+
+    // force_exact: the caller asked for an exact explanation whatever the mode.
+    Result<UrlVerdict> check(std::string_view url, bool force_exact = false);
+
+    const UrlCheckerStats& stats() const { return stats_; }
+    const cache::ShardedLruCache<std::shared_ptr<const UrlVerdict>>& cache() const { return cache_; }
+    const UrlModel& model() const { return model_; }
+
+private:
+    UrlVerdict score(std::string_view input, const url::ParsedUrl& parsed, std::string canonical, bool force_exact);
+
+    UrlModel model_;
+    const domain::PublicSuffixList& psl_;
+    features::UrlFeatureExtractor extractor_;
+    UrlCheckerOptions options_;
+    cache::ShardedLruCache<std::shared_ptr<const UrlVerdict>> cache_;
+    UrlCheckerStats stats_;
+};
+
+}  // namespace vigil::api

@@ -1,0 +1,45 @@
+#pragma once
+// HTTP/1.1 keep-alive server on an Asio thread pool (Boost.Beast). Parses requests with size
+// limits and read timeouts, hands plain HttpRequest values to the Router, writes responses.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "vigil/api/router.hpp"
+#include "vigil/core/result.hpp"
+#include "vigil/server/http_metrics.hpp"
+
+namespace vigil::server {
+
+struct HttpServerOptions {
+    std::string host = "127.0.0.1";
+    uint16_t port = 8080;  // 0 = any free port
+    unsigned threads = 0;  // 0 = hardware concurrency
+    size_t max_body_bytes = 1 << 20;
+    size_t max_header_bytes = 16 * 1024;
+    std::chrono::milliseconds read_timeout{10000};
+    std::chrono::milliseconds shutdown_grace{5000};
+};
+
+class HttpServer {
+public:
+    HttpServer(HttpServerOptions options, const api::Router& router, HttpMetrics& metrics);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    // Binds and listens; returns the bound port.
+    Result<uint16_t> listen();
+    // Runs the thread pool until SIGTERM/SIGINT or stop(); then stops accepting, lets in-flight
+    // requests finish (up to shutdown_grace) and returns.
+    void run();
+    // Thread-safe request to shut down gracefully.
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil::server

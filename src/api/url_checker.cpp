@@ -1,0 +1,108 @@
+#include "vigil/api/url_checker.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+
+namespace vigil::api {
+namespace {
+
+int64_t elapsed_us(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+UrlChecker::UrlChecker(UrlModel model, const domain::PublicSuffixList& psl, const domain::BrandList& brands,
+                       UrlCheckerOptions options)
+    : model_(std::move(model)),
+      psl_(psl),
+      extractor_(psl, brands),
+      options_(options),
+      cache_(options.cache_capacity, std::chrono::milliseconds(options.cache_ttl_ms)) {}
+
+Result<UrlVerdict> UrlChecker::check(std::string_view input, bool force_exact) {
+    const auto start = std::chrono::steady_clock::now();
+    auto canonical = url::canonicalize(input);
+    if (!canonical) {
+        stats_.invalid.fetch_add(1, std::memory_order_relaxed);
+        return canonical.error();
+    }
+    if (!force_exact) {
+        if (auto hit = cache_.get(*canonical)) {
+            UrlVerdict v = **hit;
+            v.url = std::string(input);
+            v.cached = true;
+            v.took_us = elapsed_us(start);
+            return v;
+        }
+    }
+    auto parsed = url::parse(input);
+    if (!parsed) {
+        stats_.invalid.fetch_add(1, std::memory_order_relaxed);
+        return parsed.error();
+    }
+    UrlVerdict v = score(input, *parsed, std::move(*canonical), force_exact);
+    cache_.put(v.canonical_url, std::make_shared<const UrlVerdict>(v));
+    v.took_us = elapsed_us(start);
+    return v;
+}
+
+UrlVerdict UrlChecker::score(std::string_view input, const url::ParsedUrl& parsed, std::string canonical,
+                             bool force_exact) {
+    features::FeatureVector row{};
+    extractor_.extract(parsed, row);
+    const ml::Forest& forest = *model_.forest;
+    const float margin = forest.predict_margin(row);
+    const double score = 1.0 / (1.0 + std::exp(-static_cast<double>(margin)));
+
+    UrlVerdict v;
+    v.url = std::string(input);
+    v.canonical_url = std::move(canonical);
+    v.registrable_domain = std::string(psl_.registrable_domain(parsed.host));
+    v.score = score;
+    v.severity = severity_from_score(score);
+    if (score >= model_.threshold) {
+        v.verdict = VerdictLabel::kPhishing;
+        stats_.phishing.fetch_add(1, std::memory_order_relaxed);
+    } else if (score >= model_.threshold - options_.suspicious_margin) {
+        v.verdict = VerdictLabel::kSuspicious;
+        stats_.suspicious.fetch_add(1, std::memory_order_relaxed);
+    } else {
+        stats_.benign.fetch_add(1, std::memory_order_relaxed);
+    }
+    v.model_name = model_.name;
+    v.model_version = model_.version;
+
+    const bool flagged = v.verdict != VerdictLabel::kBenign;
+    const bool exact = force_exact || options_.explain == ExplainMode::kAlways ||
+                       (options_.explain == ExplainMode::kFlagged && flagged);
+    std::array<float, features::kNumFeatures + 1> contributions{};
+    if (exact) {
+        forest.shap_values(row, contributions);
+        stats_.exact_explanations.fetch_add(1, std::memory_order_relaxed);
+        v.explanation = "treeshap";
+    } else {
+        forest.path_contributions(row, contributions);
+        stats_.path_explanations.fetch_add(1, std::memory_order_relaxed);
+        v.explanation = "path";
+    }
+
+    // Top reasons by absolute contribution (the bias term, last, is not a reason).
+    std::array<uint16_t, features::kNumFeatures> order{};
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint16_t>(i);
+    const size_t k = std::min(options_.top_reasons, order.size());
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
+                      [&](uint16_t a, uint16_t b) { return std::fabs(contributions[a]) > std::fabs(contributions[b]); });
+    const auto names = features::feature_names();
+    v.reasons.reserve(k);
+    for (size_t i = 0; i < k; ++i) {
+        const uint16_t f = order[i];
+        if (contributions[f] == 0.0f) break;
+        v.reasons.push_back(Reason{"feature", std::string(names[f]), row[f], contributions[f]});
+    }
+    return v;
+}
+
+}  // namespace vigil::api

@@ -1,0 +1,249 @@
+#include "vigil/server/http_server.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "vigil/api/problem.hpp"
+
+namespace vigil::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+api::Method to_method(http::verb v) {
+    switch (v) {
+        case http::verb::get: return api::Method::kGet;
+        case http::verb::post: return api::Method::kPost;
+        case http::verb::put: return api::Method::kPut;
+        case http::verb::delete_: return api::Method::kDelete;
+        case http::verb::head: return api::Method::kHead;
+        case http::verb::options: return api::Method::kOptions;
+        default: return api::Method::kOther;
+    }
+}
+
+// "Application/JSON; charset=utf-8" -> "application/json" (written into `buf`).
+std::string_view media_type(std::string_view header, std::string& buf) {
+    auto semi = header.find(';');
+    header = header.substr(0, semi);
+    while (!header.empty() && (header.back() == ' ' || header.back() == '\t')) header.remove_suffix(1);
+    while (!header.empty() && (header.front() == ' ' || header.front() == '\t')) header.remove_prefix(1);
+    buf.assign(header);
+    std::transform(buf.begin(), buf.end(), buf.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return buf;
+}
+
+struct Shared {
+    HttpServerOptions options;
+    const api::Router& router;
+    HttpMetrics& metrics;
+    std::atomic<bool> draining{false};
+    std::atomic<int> in_flight{0};
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(tcp::socket&& socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {
+        remote_ = stream_.socket().remote_endpoint(ignored_).address().to_string(ignored_);
+    }
+
+    void start() { read_request(); }
+
+private:
+    void read_request() {
+        parser_.emplace();
+        parser_->body_limit(shared_.options.max_body_bytes);
+        parser_->header_limit(static_cast<uint32_t>(shared_.options.max_header_bytes));
+        stream_.expires_after(shared_.options.read_timeout);
+        http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+    }
+
+    void on_read(beast::error_code ec, size_t) {
+        if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+            ec == asio::error::connection_reset) {
+            return close();
+        }
+        if (ec) {
+            // Malformed or oversize input is answered, then the connection is closed: after a
+            // framing error the rest of the stream cannot be trusted.
+            api::HttpResponse r;
+            if (ec == http::error::body_limit) {
+                r = api::problem(413, "body-too-large", "Payload too large",
+                                 "request body exceeds " + std::to_string(shared_.options.max_body_bytes) + " bytes");
+            } else if (ec == http::error::header_limit) {
+                r = api::problem(431, "headers-too-large", "Request header fields too large",
+                                 "request headers exceed " + std::to_string(shared_.options.max_header_bytes) + " bytes");
+            } else {
+                r = api::problem(400, "malformed-http", "Malformed HTTP request", ec.message());
+            }
+            r.close = true;
+            shared_.metrics.observe("malformed", r.status, 0.0);
+            return write(std::move(r), false, 11);
+        }
+        shared_.in_flight.fetch_add(1, std::memory_order_acq_rel);
+        const auto start = std::chrono::steady_clock::now();
+        auto& req = parser_->get();
+        const bool keep_alive = req.keep_alive() && !shared_.draining.load(std::memory_order_relaxed);
+
+        api::HttpRequest request;
+        request.method = to_method(req.method());
+        std::string_view target(req.target().data(), req.target().size());
+        auto q = target.find('?');
+        request.path = target.substr(0, q);
+        request.query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+        auto ct = req[http::field::content_type];
+        request.content_type = media_type(std::string_view(ct.data(), ct.size()), content_type_buf_);
+        request.body = req.body();
+        request.remote = remote_;
+
+        api::HttpResponse response;
+        auto match = shared_.router.match(request, response);
+        if (match.handler != nullptr) {
+            try {
+                response = (*match.handler)(request);
+            } catch (const std::exception& e) {
+                response = api::problem(500, "internal", "Internal error", "the request could not be processed");
+                std::cerr << "vigil: handler for " << match.route_label << " threw: " << e.what() << "\n";
+            }
+        }
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        shared_.metrics.observe(match.route_label, response.status, seconds);
+        write(std::move(response), keep_alive, req.version(), request.method == api::Method::kHead);
+    }
+
+    void write(api::HttpResponse r, bool keep_alive, unsigned version, bool head = false) {
+        res_ = {};
+        res_.version(version);
+        res_.result(r.status);
+        res_.set(http::field::content_type, r.content_type);
+        for (auto& [name, value] : r.headers) res_.set(name, value);
+        res_.body() = std::move(r.body);
+        res_.prepare_payload();
+        if (head) res_.body().clear();
+        res_.keep_alive(keep_alive && !r.close);
+        counted_ = r.status != 0 && parser_.has_value() && parser_->is_done();
+        http::async_write(stream_, res_, beast::bind_front_handler(&Session::on_write, shared_from_this()));
+    }
+
+    void on_write(beast::error_code ec, size_t) {
+        if (counted_) shared_.in_flight.fetch_sub(1, std::memory_order_acq_rel);
+        if (ec || !res_.keep_alive()) return close();
+        read_request();
+    }
+
+    void close() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream_.socket().close(ignored);
+    }
+
+    beast::tcp_stream stream_;
+    Shared& shared_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    http::response<http::string_body> res_;
+    std::string content_type_buf_;
+    std::string remote_;
+    beast::error_code ignored_;
+    bool counted_ = false;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+    Impl(HttpServerOptions options, const api::Router& router, HttpMetrics& metrics)
+        : shared{std::move(options), router, metrics},
+          io(static_cast<int>(threads())),
+          acceptor(io),
+          signals(io, SIGTERM, SIGINT) {}
+
+    unsigned threads() const {
+        return shared.options.threads != 0 ? shared.options.threads : std::max(1u, std::thread::hardware_concurrency());
+    }
+
+    void accept() {
+        acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+            if (ec) {
+                if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+                std::cerr << "vigil: accept failed: " << ec.message() << "\n";
+            } else {
+                socket.set_option(tcp::no_delay(true), ec);
+                std::make_shared<Session>(std::move(socket), shared)->start();
+            }
+            if (acceptor.is_open()) accept();
+        });
+    }
+
+    void begin_shutdown() {
+        if (shared.draining.exchange(true)) return;
+        asio::post(io, [this] {
+            beast::error_code ignored;
+            acceptor.close(ignored);
+            signals.cancel(ignored);
+            wait_for_in_flight(std::chrono::steady_clock::now() + shared.options.shutdown_grace);
+        });
+    }
+
+    // Polls until no request is between "read" and "written", then stops the pool. Idle
+    // keep-alive connections are simply dropped.
+    void wait_for_in_flight(std::chrono::steady_clock::time_point deadline) {
+        if (shared.in_flight.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+            io.stop();
+            return;
+        }
+        auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(5));
+        timer->async_wait([this, timer, deadline](beast::error_code) { wait_for_in_flight(deadline); });
+    }
+
+    Shared shared;
+    asio::io_context io;
+    tcp::acceptor acceptor;
+    asio::signal_set signals;
+};
+
+HttpServer::HttpServer(HttpServerOptions options, const api::Router& router, HttpMetrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), router, metrics)) {}
+
+HttpServer::~HttpServer() = default;
+
+Result<uint16_t> HttpServer::listen() {
+    beast::error_code ec;
+    auto address = asio::ip::make_address(impl_->shared.options.host, ec);
+    if (ec) return make_error(ErrorCode::kInvalidArgument, "bad listen address '" + impl_->shared.options.host + "'");
+    tcp::endpoint endpoint(address, impl_->shared.options.port);
+    auto& acc = impl_->acceptor;
+    acc.open(endpoint.protocol(), ec);
+    if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acc.bind(endpoint, ec);
+    if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        return make_error(ErrorCode::kIo, "cannot listen on " + impl_->shared.options.host + ":" +
+                                              std::to_string(impl_->shared.options.port) + ": " + ec.message());
+    }
+    return acc.local_endpoint().port();
+}
+
+void HttpServer::run() {
+    impl_->signals.async_wait([this](beast::error_code ec, int) {
+        if (!ec) impl_->begin_shutdown();
+    });
+    impl_->accept();
+    std::vector<std::thread> pool;
+    const unsigned n = impl_->threads();
+    for (unsigned i = 1; i < n; ++i) pool.emplace_back([this] { impl_->io.run(); });
+    impl_->io.run();
+    for (auto& t : pool) t.join();
+}
+
+void HttpServer::stop() { impl_->begin_shutdown(); }
+
+}  // namespace vigil::server
