@@ -1,0 +1,195 @@
+// vigil serve: wires configuration, model, cache, storage and the HTTP server together.
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "vigil/api/check_routes.hpp"
+#include "vigil/api/system_routes.hpp"
+#include "vigil/api/url_checker.hpp"
+#include "vigil/cli/local_commands.hpp"
+#include "vigil/cli/runtime.hpp"
+#include "vigil/core/config.hpp"
+#include "vigil/server/http_server.hpp"
+#include "vigil/store/url_check_queue.hpp"
+
+namespace vigil::cli {
+namespace {
+
+void print_serve_help() {
+    std::cout << "usage: vigil serve [--config FILE] [--listen HOST:PORT] [--db PATH] [--model DIR] [options]\n\n"
+                 "Runs the HTTP API (see docs/api.md). Settings come from, in increasing precedence:\n"
+                 "built-in defaults, the TOML file given with --config, VIGIL_* environment variables,\n"
+                 "and command-line flags. SIGTERM/SIGINT stop accepting connections, finish requests\n"
+                 "in flight and write every accepted row to the database before exiting.\n\n"
+              << config_help();
+}
+
+int64_t unix_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+void append_counter(std::string& out, const char* name, const char* help, uint64_t value, const char* type = "counter") {
+    out += "# HELP ";
+    out += name;
+    out += ' ';
+    out += help;
+    out += "\n# TYPE ";
+    out += name;
+    out += ' ';
+    out += type;
+    out += '\n';
+    out += name;
+    out += ' ';
+    out += std::to_string(value);
+    out += '\n';
+}
+
+}  // namespace
+
+int run_serve(int argc, char** argv) {
+    std::optional<std::filesystem::path> config_file;
+    std::vector<std::pair<std::string, std::string>> flags;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a == "--help" || a == "-h") {
+            print_serve_help();
+            return 0;
+        }
+        if (a.substr(0, 2) != "--") {
+            std::cerr << "vigil serve: unexpected argument '" << a << "' (see vigil serve --help)\n";
+            return 2;
+        }
+        std::string name(a.substr(2));
+        std::string value;
+        if (auto eq = name.find('='); eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name.resize(eq);
+        } else if (i + 1 < argc) {
+            value = argv[++i];
+        } else {
+            std::cerr << "vigil serve: --" << name << " needs a value\n";
+            return 2;
+        }
+        if (name == "config") {
+            config_file = value;
+        } else {
+            flags.emplace_back(std::move(name), std::move(value));
+        }
+    }
+
+    auto loaded = load_config(config_file, [](std::string_view key) -> std::optional<std::string> {
+        const char* v = std::getenv(std::string(key).c_str());
+        if (v == nullptr) return std::nullopt;
+        return std::string(v);
+    });
+    if (!loaded) {
+        std::cerr << "vigil serve: " << loaded.error().message << "\n";
+        return 2;
+    }
+    ServerConfig config = std::move(*loaded);
+    for (const auto& [name, value] : flags) {
+        if (auto s = apply_flag(config, name, value); !s) {
+            std::cerr << "vigil serve: " << s.error().message << " (see vigil serve --help)\n";
+            return 2;
+        }
+    }
+
+    auto runtime = load_url_runtime(config.model_dir, config.brands_path);
+    if (!runtime) {
+        std::cerr << "vigil serve: " << runtime.error().message << "\n";
+        return 2;
+    }
+    UrlRuntime& rt = **runtime;
+
+    auto db = store::Database::open(config.db_path);
+    if (!db) {
+        std::cerr << "vigil serve: cannot open database " << config.db_path << ": " << db.error().message << "\n";
+        return 2;
+    }
+    store::WriteQueueOptions queue_options;
+    queue_options.capacity = config.write_queue_capacity;
+    queue_options.max_batch = config.write_batch;
+    queue_options.name = "url_checks";
+    auto queue = store::make_url_check_queue(std::move(*db), queue_options);
+
+    api::UrlCheckerOptions checker_options;
+    checker_options.suspicious_margin = config.suspicious_margin;
+    checker_options.cache_capacity = config.cache_capacity;
+    checker_options.cache_ttl_ms = static_cast<int64_t>(config.cache_ttl_s) * 1000;
+    checker_options.explain = config.exact_explanations == "always"  ? api::ExplainMode::kAlways
+                              : config.exact_explanations == "never" ? api::ExplainMode::kNever
+                                                                     : api::ExplainMode::kFlagged;
+    api::UrlModel model{&rt.model.forest, rt.model.threshold, rt.model.name, rt.model.version};
+    api::UrlChecker checker(model, rt.psl, rt.brands, checker_options);
+
+    server::HttpMetrics http_metrics;
+    api::Router router;
+    api::CheckRoutesOptions check_options;
+    check_options.max_url_bytes = config.max_url_bytes;
+    auto* queue_ptr = queue.get();
+    api::add_check_routes(router, checker, check_options, [queue_ptr](const api::UrlVerdict& v) {
+        queue_ptr->try_push(store::UrlCheckRow{unix_ms(), v.canonical_url, v.registrable_domain, v.score,
+                                               std::string(api::to_string(v.verdict)),
+                                               std::string(api::to_string(v.severity)), v.model_version, v.took_us});
+    });
+    api::SystemRoutesHooks hooks;
+    hooks.not_ready_reason = [queue_ptr]() -> std::string {
+        return queue_ptr->write_errors() > 0 && queue_ptr->written() == 0 ? "database writes are failing" : "";
+    };
+    hooks.render_metrics = [&](std::string& out) {
+        http_metrics.append_prometheus(out);
+        const auto& st = checker.stats();
+        out += "# HELP vigil_url_verdicts_total URL verdicts computed (cache misses), by verdict.\n"
+               "# TYPE vigil_url_verdicts_total counter\n";
+        out += "vigil_url_verdicts_total{verdict=\"benign\"} " + std::to_string(st.benign.load()) + "\n";
+        out += "vigil_url_verdicts_total{verdict=\"suspicious\"} " + std::to_string(st.suspicious.load()) + "\n";
+        out += "vigil_url_verdicts_total{verdict=\"phishing\"} " + std::to_string(st.phishing.load()) + "\n";
+        append_counter(out, "vigil_url_invalid_total", "URLs rejected as unparseable.", st.invalid.load());
+        out += "# HELP vigil_explanations_total Explanations computed, by method.\n"
+               "# TYPE vigil_explanations_total counter\n";
+        out += "vigil_explanations_total{method=\"treeshap\"} " + std::to_string(st.exact_explanations.load()) + "\n";
+        out += "vigil_explanations_total{method=\"path\"} " + std::to_string(st.path_explanations.load()) + "\n";
+        append_counter(out, "vigil_cache_hits_total", "Verdict cache hits.", checker.cache().hits());
+        append_counter(out, "vigil_cache_misses_total", "Verdict cache misses.", checker.cache().misses());
+        append_counter(out, "vigil_cache_entries", "Verdicts in the cache.", checker.cache().size(), "gauge");
+        append_counter(out, "vigil_write_queue_depth", "Rows waiting for the background writer.", queue_ptr->depth(),
+                       "gauge");
+        append_counter(out, "vigil_write_queue_dropped_total", "Rows dropped because the write queue was full.",
+                       queue_ptr->dropped());
+        append_counter(out, "vigil_write_queue_written_total", "Rows written to the database.", queue_ptr->written());
+        append_counter(out, "vigil_write_queue_errors_total", "Failed write batches.", queue_ptr->write_errors());
+    };
+    api::add_system_routes(router, hooks);
+
+    server::HttpServerOptions server_options;
+    server_options.host = config.listen_host;
+    server_options.port = config.listen_port;
+    server_options.threads = config.threads;
+    server_options.max_body_bytes = config.max_body_bytes;
+    server_options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
+    server::HttpServer server(server_options, router, http_metrics);
+    auto port = server.listen();
+    if (!port) {
+        std::cerr << "vigil serve: " << port.error().message << "\n";
+        return 2;
+    }
+    // One parseable line so scripts and tests can find the port when they asked for port 0.
+    std::cout << "vigil: listening on http://" << config.listen_host << ":" << *port << " model "
+              << rt.model.name << "@" << rt.model.version << " db " << config.db_path.string() << std::endl;
+    server.run();
+    queue->shutdown();
+    std::cout << "vigil: stopped; " << queue->written() << " rows written, " << queue->dropped() << " dropped"
+              << std::endl;
+    return 0;
+}
+
+int run_version(int, char**) {
+    std::cout << "vigil 0.1.0 (features version " << features::kFeaturesVersion << ")\n";
+    return 0;
+}
+
+}  // namespace vigil::cli
