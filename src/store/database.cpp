@@ -1,0 +1,251 @@
+#include "vigil/store/database.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <system_error>
+
+#include "migrations.hpp"
+
+namespace vigil::store {
+namespace {
+
+int64_t unix_now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+Status exec_sql(sqlite3* db, std::string_view sql, std::string_view context) {
+    const std::string text(sql);  // sqlite3_exec wants a NUL-terminated string
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, text.c_str(), nullptr, nullptr, &err);
+    if (rc == SQLITE_OK) return Status::success();
+    std::string message = "sqlite: ";
+    message += context;
+    message += ": ";
+    message += err != nullptr ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    return make_error(ErrorCode::kIo, std::move(message));
+}
+
+Result<Statement> prepare_sql(sqlite3* db, std::string_view sql) {
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                      &stmt, nullptr);
+    if (rc != SQLITE_OK) {
+        sqlite3_finalize(stmt);
+        return sqlite_error(db, rc, "prepare \"" + std::string(sql.substr(0, 60)) + "\"");
+    }
+    if (stmt == nullptr) return make_error(ErrorCode::kInvalidArgument, "sqlite: prepare: empty SQL");
+    return Statement(db, stmt);
+}
+
+// Rolls back unless commit() succeeded, so every early return leaves the database unchanged.
+class Transaction {
+public:
+    explicit Transaction(sqlite3* db) : db_(db) {}
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction() {
+        if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    // IMMEDIATE takes the write lock up front: two processes migrating at once serialize instead of
+    // failing half-way with SQLITE_BUSY on lock upgrade.
+    Status begin() {
+        Status s = exec_sql(db_, "BEGIN IMMEDIATE", "begin transaction");
+        open_ = s.ok();
+        return s;
+    }
+    Status commit() {
+        Status s = exec_sql(db_, "COMMIT", "commit");
+        if (s.ok()) open_ = false;
+        return s;
+    }
+
+private:
+    sqlite3* db_;
+    bool open_ = false;
+};
+
+Result<int> query_schema_version(sqlite3* db) {
+    auto exists = prepare_sql(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+    if (!exists.ok()) return exists.error();
+    auto has = exists->step();
+    if (!has.ok()) return has.error();
+    if (!*has) return 0;
+    auto stmt = prepare_sql(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (!stmt.ok()) return stmt.error();
+    auto row = stmt->step();
+    if (!row.ok()) return row.error();
+    return static_cast<int>(stmt->column_int64(0));
+}
+
+Error newer_schema_error(const std::filesystem::path& path, int found) {
+    return make_error(ErrorCode::kMismatch, "database " + path.string() + " has schema version " +
+                                                std::to_string(found) + ", newer than the " +
+                                                std::to_string(Database::latest_schema_version()) +
+                                                " this vigil binary knows; upgrade vigil or use another database");
+}
+
+}  // namespace
+
+int Database::latest_schema_version() { return migrations().back().version; }
+
+Result<Database> Database::open(const std::filesystem::path& path, OpenOptions options) {
+    const bool in_memory = path.empty() || path == ":memory:";
+    if (!in_memory && !options.read_only && path.has_parent_path()) {
+        std::error_code ec;
+        std::filesystem::create_directories(path.parent_path(), ec);
+        if (ec) {
+            return make_error(ErrorCode::kIo,
+                              "cannot create directory " + path.parent_path().string() + ": " + ec.message());
+        }
+    }
+    const int flags = options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    sqlite3* raw = nullptr;
+    const std::string name = in_memory ? std::string(":memory:") : path.string();
+    const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
+    ConnectionHandle handle(raw);  // owns the handle even when open failed
+    if (rc != SQLITE_OK) return sqlite_error(raw, rc, "open " + name);
+    sqlite3_extended_result_codes(raw, 1);
+    sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+
+    Database db(std::move(handle), path);
+    if (!options.read_only) {
+        // WAL: readers never block the writer and the writer never blocks readers. NORMAL sync is durable
+        // across application crashes (a power loss may drop the last transactions, which is acceptable for
+        // a verdict log).
+        if (Status s = db.exec("PRAGMA journal_mode=WAL"); !s.ok()) return s.error();
+        if (!in_memory) {
+            auto mode = db.journal_mode();
+            if (!mode.ok()) return mode.error();
+            if (*mode != "wal") return make_error(ErrorCode::kIo, "sqlite: could not enable WAL mode (got " + *mode + ")");
+        }
+        if (Status s = db.exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON"); !s.ok()) return s.error();
+        if (Status s = db.migrate(); !s.ok()) return s.error();
+    } else {
+        auto version = db.schema_version();
+        if (!version.ok()) return version.error();
+        if (*version > latest_schema_version()) return newer_schema_error(path, *version);
+        if (*version < latest_schema_version()) {
+            return make_error(ErrorCode::kMismatch, "database " + path.string() + " has schema version " +
+                                                        std::to_string(*version) +
+                                                        "; open it read-write once to migrate it");
+        }
+    }
+    return db;
+}
+
+Status Database::migrate() {
+    sqlite3* db = db_.get();
+    Transaction tx(db);
+    if (Status s = tx.begin(); !s.ok()) return s;
+    if (Status s = exec_sql(db,
+                            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                            " version INTEGER PRIMARY KEY,"
+                            " applied_at INTEGER NOT NULL,"
+                            " description TEXT NOT NULL DEFAULT '')",
+                            "create schema_migrations");
+        !s.ok()) {
+        return s;
+    }
+    auto current = query_schema_version(db);
+    if (!current.ok()) return current.error();
+    if (*current > latest_schema_version()) return newer_schema_error(path_, *current);
+    if (*current == latest_schema_version()) return Status::success();  // nothing to do; rollback is harmless
+
+    auto record = prepare_sql(db, "INSERT INTO schema_migrations(version, applied_at, description) VALUES (?, ?, ?)");
+    if (!record.ok()) return record.error();
+    for (const Migration& m : migrations()) {
+        if (m.version <= *current) continue;
+        if (Status s = exec_sql(db, m.sql, "migration " + std::to_string(m.version)); !s.ok()) return s;
+        record->reset();
+        if (Status s = record->bind_int64(1, m.version); !s.ok()) return s;
+        if (Status s = record->bind_int64(2, unix_now_ms()); !s.ok()) return s;
+        if (Status s = record->bind_text(3, m.description); !s.ok()) return s;
+        if (Status s = record->run(); !s.ok()) return s;
+    }
+    return tx.commit();
+}
+
+Result<int> Database::schema_version() { return query_schema_version(db_.get()); }
+
+Result<std::string> Database::journal_mode() {
+    auto stmt = prepare("PRAGMA journal_mode");
+    if (!stmt.ok()) return stmt.error();
+    auto row = stmt->step();
+    if (!row.ok()) return row.error();
+    if (!*row) return make_error(ErrorCode::kInternal, "sqlite: PRAGMA journal_mode returned no row");
+    return std::string(stmt->column_text(0));
+}
+
+Status Database::exec(std::string_view sql) { return exec_sql(db_.get(), sql, "exec"); }
+
+Result<Statement> Database::prepare(std::string_view sql) { return prepare_sql(db_.get(), sql); }
+
+Status Database::insert_url_checks(std::span<const UrlCheckRow> rows) {
+    if (rows.empty()) return Status::success();
+    if (!insert_url_check_.valid()) {
+        auto stmt = prepare(
+            "INSERT INTO url_checks(ts_ms, canonical_url, registrable_domain, score, verdict, severity,"
+            " model_version, latency_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        if (!stmt.ok()) return stmt.error();
+        insert_url_check_ = std::move(*stmt);
+    }
+    Transaction tx(db_.get());
+    if (Status s = tx.begin(); !s.ok()) return s;
+    Statement& st = insert_url_check_;
+    for (const UrlCheckRow& row : rows) {
+        st.reset();
+        Status s = st.bind_int64(1, row.ts_ms);
+        if (s.ok()) s = st.bind_text(2, row.canonical_url);
+        if (s.ok()) s = st.bind_text(3, row.registrable_domain);
+        if (s.ok()) s = st.bind_double(4, row.score);
+        if (s.ok()) s = st.bind_text(5, row.verdict);
+        if (s.ok()) s = st.bind_text(6, row.severity);
+        if (s.ok()) s = st.bind_text(7, row.model_version);
+        if (s.ok()) s = st.bind_int64(8, row.latency_us);
+        if (s.ok()) s = st.run();
+        if (!s.ok()) {
+            st.reset();
+            return s;
+        }
+    }
+    st.reset();  // release the statement's read of the table before COMMIT
+    return tx.commit();
+}
+
+Result<int64_t> Database::count_url_checks() {
+    auto stmt = prepare("SELECT COUNT(*) FROM url_checks");
+    if (!stmt.ok()) return stmt.error();
+    auto row = stmt->step();
+    if (!row.ok()) return row.error();
+    return stmt->column_int64(0);
+}
+
+Result<std::vector<UrlCheckRow>> Database::recent_url_checks(std::size_t limit) {
+    auto stmt = prepare(
+        "SELECT ts_ms, canonical_url, registrable_domain, score, verdict, severity, model_version, latency_us"
+        " FROM url_checks ORDER BY ts_ms DESC, id DESC LIMIT ?");
+    if (!stmt.ok()) return stmt.error();
+    if (Status s = stmt->bind_int64(1, static_cast<int64_t>(limit)); !s.ok()) return s.error();
+    std::vector<UrlCheckRow> rows;
+    while (true) {
+        auto has = stmt->step();
+        if (!has.ok()) return has.error();
+        if (!*has) break;
+        UrlCheckRow r;
+        r.ts_ms = stmt->column_int64(0);
+        r.canonical_url = stmt->column_text(1);
+        r.registrable_domain = stmt->column_text(2);
+        r.score = stmt->column_double(3);
+        r.verdict = stmt->column_text(4);
+        r.severity = stmt->column_text(5);
+        r.model_version = stmt->column_text(6);
+        r.latency_us = stmt->column_int64(7);
+        rows.push_back(std::move(r));
+    }
+    return rows;
+}
+
+}  // namespace vigil::store

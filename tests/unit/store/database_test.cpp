@@ -1,0 +1,184 @@
+#include "vigil/store/database.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "temp_dir.hpp"
+
+namespace vigil::store {
+namespace {
+
+using testing::TempDir;
+
+UrlCheckRow make_row(int i) {
+    UrlCheckRow r;
+    r.ts_ms = 1'700'000'000'000 + i;
+    r.canonical_url = "http://example" + std::to_string(i % 7) + ".com/path/" + std::to_string(i);
+    r.registrable_domain = "example" + std::to_string(i % 7) + ".com";
+    r.score = (i % 100) / 100.0;
+    r.verdict = i % 2 == 0 ? "benign" : "phishing";
+    r.severity = i % 2 == 0 ? "INFO" : "HIGH";
+    r.model_version = "url-xgb-1";
+    r.latency_us = 10 + i;
+    return r;
+}
+
+int64_t scalar(Database& db, const std::string& sql) {
+    auto stmt = db.prepare(sql);
+    EXPECT_TRUE(stmt.ok()) << (stmt.ok() ? "" : stmt.error().message);
+    if (!stmt.ok()) return -1;
+    auto row = stmt->step();
+    EXPECT_TRUE(row.ok() && *row);
+    return stmt->column_int64(0);
+}
+
+TEST(Database, OpenCreatesParentDirectoriesAndUsesWal) {
+    TempDir dir;
+    const auto path = dir.path() / "a" / "b" / "vigil.db";
+    auto db = Database::open(path);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    EXPECT_TRUE(std::filesystem::exists(path));
+    auto mode = db->journal_mode();
+    ASSERT_TRUE(mode.ok());
+    EXPECT_EQ(*mode, "wal");
+    EXPECT_EQ(scalar(*db, "PRAGMA synchronous"), 1);  // NORMAL
+    EXPECT_EQ(scalar(*db, "PRAGMA foreign_keys"), 1);
+    auto version = db->schema_version();
+    ASSERT_TRUE(version.ok());
+    EXPECT_EQ(*version, Database::latest_schema_version());
+}
+
+TEST(Database, CreatesEveryDesignTableWithTsIndex) {
+    TempDir dir;
+    auto db = Database::open(dir.path() / "vigil.db");
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    for (const char* table : {"url_checks", "traffic_records", "predictions", "threats", "model_versions",
+                              "model_metrics", "api_keys", "feedback", "audit_log", "schema_migrations"}) {
+        EXPECT_EQ(scalar(*db, std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='") +
+                                  table + "'"),
+                  1)
+            << table;
+    }
+    for (const char* index : {"idx_url_checks_ts", "idx_traffic_records_ts", "idx_predictions_ts", "idx_threats_ts",
+                              "idx_audit_log_ts", "idx_feedback_ts"}) {
+        EXPECT_EQ(scalar(*db, std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name='") +
+                                  index + "'"),
+                  1)
+            << index;
+    }
+    EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM pragma_table_info('api_keys') WHERE name='key_hash'"), 1);
+}
+
+TEST(Database, MigrationsAreIdempotentAcrossReopen) {
+    TempDir dir;
+    const auto path = dir.path() / "vigil.db";
+    {
+        auto db = Database::open(path);
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        std::vector<UrlCheckRow> rows{make_row(1), make_row(2)};
+        ASSERT_TRUE(db->insert_url_checks(rows).ok());
+    }
+    auto db = Database::open(path);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM schema_migrations"), Database::latest_schema_version());
+    EXPECT_EQ(*db->schema_version(), Database::latest_schema_version());
+    EXPECT_EQ(*db->count_url_checks(), 2);
+}
+
+TEST(Database, RefusesSchemaNewerThanBinary) {
+    TempDir dir;
+    const auto path = dir.path() / "vigil.db";
+    const int future = Database::latest_schema_version() + 1;
+    {
+        auto db = Database::open(path);
+        ASSERT_TRUE(db.ok());
+        ASSERT_TRUE(db->exec("INSERT INTO schema_migrations(version, applied_at) VALUES (" + std::to_string(future) +
+                             ", 0)")
+                        .ok());
+    }
+    auto db = Database::open(path);
+    ASSERT_FALSE(db.ok());
+    EXPECT_EQ(db.error().code, ErrorCode::kMismatch);
+    EXPECT_NE(db.error().message.find("schema version " + std::to_string(future)), std::string::npos)
+        << db.error().message;
+    EXPECT_NE(db.error().message.find("newer"), std::string::npos) << db.error().message;
+
+    auto ro = Database::open(path, OpenOptions{.read_only = true});
+    ASSERT_FALSE(ro.ok());
+    EXPECT_EQ(ro.error().code, ErrorCode::kMismatch);
+}
+
+TEST(Database, BatchInsertCountAndRecentNewestFirst) {
+    TempDir dir;
+    auto db = Database::open(dir.path() / "vigil.db");
+    ASSERT_TRUE(db.ok());
+    std::vector<UrlCheckRow> rows;
+    for (int i = 0; i < 1000; ++i) rows.push_back(make_row(i));
+    ASSERT_TRUE(db->insert_url_checks(rows).ok());
+    ASSERT_TRUE(db->insert_url_checks(std::span<const UrlCheckRow>(rows.data(), 10)).ok());  // statement reused
+    EXPECT_EQ(*db->count_url_checks(), 1010);
+    auto recent = db->recent_url_checks(3);
+    ASSERT_TRUE(recent.ok()) << recent.error().message;
+    ASSERT_EQ(recent->size(), 3u);
+    EXPECT_EQ((*recent)[0], rows[999]);
+    EXPECT_EQ((*recent)[1], rows[998]);
+    EXPECT_EQ((*recent)[2], rows[997]);
+    EXPECT_TRUE(db->insert_url_checks({}).ok());
+    EXPECT_EQ(*db->count_url_checks(), 1010);
+}
+
+TEST(Database, FailedBatchRollsBackWholeTransaction) {
+    TempDir dir;
+    auto db = Database::open(dir.path() / "vigil.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->exec("CREATE TRIGGER reject_bad BEFORE INSERT ON url_checks WHEN NEW.canonical_url = 'bad' "
+                         "BEGIN SELECT RAISE(ABORT, 'rejected by test trigger'); END")
+                    .ok());
+    std::vector<UrlCheckRow> rows{make_row(1), make_row(2), make_row(3)};
+    rows[2].canonical_url = "bad";
+    Status s = db->insert_url_checks(rows);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("rejected by test trigger"), std::string::npos) << s.error().message;
+    EXPECT_EQ(*db->count_url_checks(), 0);
+    // The connection and the cached statement are usable afterwards.
+    rows.pop_back();
+    ASSERT_TRUE(db->insert_url_checks(rows).ok());
+    EXPECT_EQ(*db->count_url_checks(), 2);
+}
+
+TEST(Database, ReadOnlyOpenSeesWritesFromAnotherConnection) {
+    TempDir dir;
+    const auto path = dir.path() / "vigil.db";
+    auto writer = Database::open(path);
+    ASSERT_TRUE(writer.ok());
+    auto reader = Database::open(path, OpenOptions{.read_only = true});
+    ASSERT_TRUE(reader.ok()) << reader.error().message;
+    std::vector<UrlCheckRow> rows{make_row(5)};
+    ASSERT_TRUE(writer->insert_url_checks(rows).ok());
+    EXPECT_EQ(*reader->count_url_checks(), 1);
+    EXPECT_FALSE(reader->insert_url_checks(rows).ok());  // read-only really is read-only
+}
+
+TEST(Database, OpenErrorsAreValuesNotCrashes) {
+    TempDir dir;
+    auto missing = Database::open(dir.path() / "missing.db", OpenOptions{.read_only = true});
+    EXPECT_FALSE(missing.ok());
+    auto is_dir = Database::open(dir.path());  // a directory is not a database file
+    ASSERT_FALSE(is_dir.ok());
+    EXPECT_EQ(is_dir.error().code, ErrorCode::kIo);
+    const auto file = dir.path() / "not-a-db";
+    {
+        std::FILE* f = std::fopen(file.c_str(), "w");
+        ASSERT_NE(f, nullptr);
+        std::fputs("this is not an sqlite database, just some text long enough to have a header......\n", f);
+        std::fclose(f);
+    }
+    auto garbage = Database::open(file);
+    ASSERT_FALSE(garbage.ok());
+    EXPECT_FALSE(garbage.error().message.empty());
+}
+
+}  // namespace
+}  // namespace vigil::store
