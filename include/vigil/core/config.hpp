@@ -1,0 +1,76 @@
+#pragma once
+// Server configuration: defaults, then a TOML file, then VIGIL_* environment variables, then command-line
+// flags (each later source wins). Every setting is declared once in config.cpp with its TOML key,
+// environment variable, flag, range and help text; config_help() prints that table.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "vigil/core/result.hpp"
+
+namespace vigil {
+
+// When a verdict carries exact TreeSHAP contributions (they cost more than the score itself).
+enum class ExplanationMode {
+    kFlagged,  // only for phishing/suspicious verdicts
+    kAlways,
+    kNever,
+};
+std::string_view to_string(ExplanationMode mode);
+
+struct ServerConfig {
+    std::string listen_host = "127.0.0.1";
+    uint16_t listen_port = 8080;      // 0 = any free port
+    unsigned threads = 0;             // 0 = one per hardware core
+    std::string db_path = "var/vigil.db";
+    std::string model_dir = "models/url";
+    std::string brands_path;          // "" = <data dir>/domains/top-10000.csv.gz, resolved by the caller
+    std::size_t max_body_bytes = std::size_t{1} << 20;
+    std::size_t max_url_bytes = 8192;
+    uint32_t read_timeout_ms = 10000;
+    std::size_t cache_capacity = 100000;  // 0 disables the verdict cache
+    uint32_t cache_ttl_s = 3600;          // 0 = entries never expire
+    std::size_t write_queue_capacity = 65536;
+    std::size_t write_batch = 512;
+    double suspicious_margin = 0.15;  // scores in [threshold - margin, threshold) are "suspicious"
+    ExplanationMode exact_explanations = ExplanationMode::kFlagged;
+    std::string log_level = "info";   // trace | debug | info | warn | error | critical | off
+
+    // threads, with 0 resolved to the number of hardware threads (at least 1).
+    unsigned effective_threads() const;
+    // "host:port", with an IPv6 host in brackets.
+    std::string listen_address() const;
+
+    bool operator==(const ServerConfig&) const = default;
+};
+
+// Looks up one environment variable; std::nullopt when unset. Injected so that tests are hermetic.
+using EnvGetter = std::function<std::optional<std::string>(std::string_view name)>;
+// The real process environment (getenv).
+EnvGetter process_environment();
+
+// Defaults, then the TOML file (when given; otherwise $VIGIL_CONFIG names one when set), then VIGIL_*
+// variables from env. An empty environment variable counts as unset. The result passes validate().
+Result<ServerConfig> load_config(const std::optional<std::filesystem::path>& file, const EnvGetter& env);
+
+// Applies a TOML document on top of config. source names it in error messages (usually the file path).
+Status apply_toml(ServerConfig& config, std::string_view toml_text, std::string_view source = "config");
+// Applies every VIGIL_* variable that env knows.
+Status apply_env(ServerConfig& config, const EnvGetter& env);
+// Applies one command-line flag: name with or without the leading "--" ("listen" or "--listen").
+Status apply_flag(ServerConfig& config, std::string_view name, std::string_view value);
+// Whether name (with or without "--") is a flag that apply_flag knows.
+bool is_config_flag(std::string_view name);
+// Checks relations between settings (e.g. write_batch <= write_queue_capacity). Call after the last flag.
+Status validate(const ServerConfig& config);
+
+// Every setting with its TOML key, environment variable, flag, default and meaning.
+std::string config_help();
+// The configuration as a TOML document that apply_toml reads back to the same values.
+std::string to_toml(const ServerConfig& config);
+
+}  // namespace vigil
