@@ -1,0 +1,236 @@
+// Safe Browsing v4 "URLs and Hashing" canonicalization and lookup expressions.
+// https://developers.google.com/safe-browsing/v4/urls-hashing
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigil/domain/idn.hpp"
+#include "vigil/url/url.hpp"
+#include "url_chars.hpp"
+
+namespace vigil::url {
+namespace {
+
+using detail::hex_value;
+using detail::is_digit;
+using detail::is_hex;
+using detail::scheme_length;
+char lower(char c) { return detail::to_lower(c); }
+
+// One pass of percent-unescaping; returns true if anything changed.
+bool unescape_once(std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    bool changed = false;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && is_hex(s[i + 1]) && is_hex(s[i + 2])) {
+            out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+            i += 2;
+            changed = true;
+        } else {
+            out.push_back(s[i]);
+        }
+    }
+    s.swap(out);
+    return changed;
+}
+
+// Escapes bytes <= 0x20, >= 0x7f, '#' and '%' (lower-case hex, as the reference Go client).
+void append_escaped(std::string& out, std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c <= 0x20 || c >= 0x7f || c == '#' || c == '%') {
+            out.push_back('%');
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 0xF]);
+        } else {
+            out.push_back(ch);
+        }
+    }
+}
+
+bool all_digits(std::string_view s) {
+    for (char c : s) {
+        if (!is_digit(c)) return false;
+    }
+    return true;
+}
+
+std::string canonical_host(std::string_view authority) {
+    const size_t at = authority.rfind('@');
+    std::string_view host = at == std::string_view::npos ? authority : authority.substr(at + 1);
+    if (!host.empty() && host.front() == '[') {
+        const size_t close = host.find(']');
+        if (close != std::string_view::npos) host = host.substr(0, close + 1);
+    } else {
+        const size_t colon = host.rfind(':');
+        if (colon != std::string_view::npos && all_digits(host.substr(colon + 1))) host = host.substr(0, colon);
+    }
+    // Collapse runs of dots and trim them at both ends.
+    std::string h;
+    h.reserve(host.size());
+    for (char c : host) {
+        if (c == '.' && (h.empty() || h.back() == '.')) continue;
+        h.push_back(c);
+    }
+    while (!h.empty() && h.back() == '.') h.pop_back();
+    if (h.empty()) return h;
+
+    bool ascii = true;
+    for (char c : h) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+    if (!ascii) {
+        auto idn = domain::to_ascii(h);
+        if (idn.ok()) h = std::move(idn.value());  // else: keep the bytes, escaped below
+    }
+    if (auto ip = normalize_ipv4(h)) return *ip;
+    for (char& c : h) c = lower(c);
+    return h;
+}
+
+// Resolves "." and ".." segments and collapses slashes; keeps a trailing slash.
+std::string canonical_path(std::string_view path) {
+    std::vector<std::string_view> segments;
+    bool trailing_slash = path.empty() || path.back() == '/';
+    size_t start = 0;
+    while (start <= path.size()) {
+        size_t slash = path.find('/', start);
+        if (slash == std::string_view::npos) slash = path.size();
+        const std::string_view seg = path.substr(start, slash - start);
+        const bool last = slash == path.size();
+        if (seg == "..") {
+            if (!segments.empty()) segments.pop_back();
+            if (last) trailing_slash = true;
+        } else if (seg == ".") {
+            if (last) trailing_slash = true;
+        } else if (!seg.empty()) {
+            segments.push_back(seg);
+        }
+        start = slash + 1;
+    }
+    std::string out = "/";
+    for (size_t i = 0; i < segments.size(); ++i) {
+        out.append(segments[i]);
+        if (i + 1 < segments.size() || trailing_slash) out.push_back('/');
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<std::string> canonicalize(std::string_view input) {
+    if (input.size() > kMaxUrlBytes) {
+        return make_error(ErrorCode::kTooLarge, "URL is " + std::to_string(input.size()) + " bytes; the limit is " +
+                                                    std::to_string(kMaxUrlBytes));
+    }
+    // Drop the fragment first: an escaped '#' (%23) must survive as part of the path.
+    std::string_view view = input.substr(0, input.find('#'));
+    while (!view.empty() && (view.front() == ' ' || view.front() == '\t' || view.front() == '\n' ||
+                             view.front() == '\r' || view.front() == '\f' || view.front() == '\v')) {
+        view.remove_prefix(1);
+    }
+    while (!view.empty() && (view.back() == ' ' || view.back() == '\t' || view.back() == '\n' ||
+                             view.back() == '\r' || view.back() == '\f' || view.back() == '\v')) {
+        view.remove_suffix(1);
+    }
+    std::string s;
+    s.reserve(view.size());
+    for (char c : view) {
+        if (c != '\t' && c != '\r' && c != '\n') s.push_back(c);
+    }
+    // Unescaping only shrinks the string, so this terminates.
+    while (unescape_once(s)) {
+    }
+
+    std::string_view rest = s;
+    std::string scheme = "http";
+    if (const size_t n = scheme_length(rest); n > 0) {
+        if (rest.substr(n + 1, 2) != "//") {
+            return make_error(ErrorCode::kInvalidArgument, "URL has no host (scheme without '//')");
+        }
+        scheme.assign(rest.substr(0, n));
+        for (char& c : scheme) c = lower(c);
+        rest.remove_prefix(n + 3);
+    }
+    const size_t qmark = rest.find('?');
+    const bool has_query = qmark != std::string_view::npos;
+    const std::string_view query = has_query ? rest.substr(qmark + 1) : std::string_view{};
+    rest = rest.substr(0, qmark);
+    const size_t slash = rest.find('/');
+    const std::string_view authority = rest.substr(0, slash);
+    const std::string_view path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+    if (authority.empty()) return make_error(ErrorCode::kInvalidArgument, "URL has no host");
+
+    const std::string host = canonical_host(authority);
+    if (host.empty()) return make_error(ErrorCode::kInvalidArgument, "URL has no host");
+
+    std::string out;
+    out.reserve(scheme.size() + 3 + host.size() + path.size() + query.size() + 8);
+    out += scheme;
+    out += "://";
+    append_escaped(out, host);
+    append_escaped(out, canonical_path(path));
+    if (has_query) {
+        out.push_back('?');
+        append_escaped(out, query);
+    }
+    return out;
+}
+
+std::vector<std::string> lookup_expressions(std::string_view canonical_url, const LookupOptions& options) {
+    std::vector<std::string> out;
+    std::string_view rest = canonical_url;
+    if (const size_t sep = rest.find("://"); sep != std::string_view::npos) rest.remove_prefix(sep + 3);
+    const size_t slash = rest.find('/');
+    const std::string_view host = rest.substr(0, slash);
+    if (host.empty()) return out;
+    std::string_view path_query = slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash);
+    const size_t qmark = path_query.find('?');
+    const std::string_view path = path_query.substr(0, qmark);
+    const std::string_view query = qmark == std::string_view::npos ? std::string_view{} : path_query.substr(qmark + 1);
+
+    std::vector<std::string_view> hosts{host};
+    const bool is_ip = host.front() == '[' || normalize_ipv4(host).has_value();
+    if (!is_ip) {
+        std::vector<size_t> label_starts{0};
+        for (size_t i = 0; i < host.size(); ++i) {
+            if (host[i] == '.') label_starts.push_back(i + 1);
+        }
+        const size_t labels = label_starts.size();
+        // Suffixes of 2..min(labels-1, max) components, longest first.
+        const size_t longest = std::min(labels - 1, options.max_host_components);
+        for (size_t k = longest; k >= 2; --k) hosts.push_back(host.substr(label_starts[labels - k]));
+    }
+
+    std::vector<std::string> paths{"/"};
+    std::vector<std::string_view> components;
+    size_t start = 0;
+    while (start < path.size()) {
+        size_t next = path.find('/', start);
+        if (next == std::string_view::npos) next = path.size();
+        if (next > start) components.push_back(path.substr(start, next - start));
+        start = next + 1;
+    }
+    const size_t prefixes = std::min(components.size(), options.max_path_components);
+    std::string prefix = "/";
+    for (size_t i = 1; i < prefixes; ++i) {
+        prefix.append(components[i - 1]);
+        prefix.push_back('/');
+        paths.push_back(prefix);
+    }
+    if (path != "/") paths.emplace_back(path);
+    if (!query.empty()) paths.push_back(std::string(path) + "?" + std::string(query));
+
+    for (std::string_view h : hosts) {
+        for (const std::string& p : paths) {
+            std::string expr(h);
+            expr += p;
+            bool dup = false;
+            for (const std::string& e : out) dup = dup || e == expr;
+            if (!dup) out.push_back(std::move(expr));
+        }
+    }
+    return out;
+}
+
+}  // namespace vigil::url

@@ -1,0 +1,266 @@
+// Lenient parsing of what users paste: we locate the authority ourselves (to apply the same
+// rules as browsers for '@', '\' and ports and to convert IDN hosts), percent-encode bytes that
+// RFC 3986 forbids, and let Boost.URL validate and split the result.
+#include <boost/url/ipv6_address.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "url_chars.hpp"
+#include "vigil/domain/idn.hpp"
+#include "vigil/url/url.hpp"
+
+namespace vigil::url {
+namespace {
+
+using detail::hex_value;
+using detail::is_alpha;
+using detail::is_digit;
+using detail::is_hex;
+using detail::to_lower;
+
+Error invalid(std::string message) { return make_error(ErrorCode::kInvalidArgument, std::move(message)); }
+
+bool is_unreserved(char c) { return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
+bool is_sub_delim(char c) {
+    switch (c) {
+        case '!': case '$': case '&': case '\'': case '(': case ')':
+        case '*': case '+': case ',': case ';': case '=':
+            return true;
+        default:
+            return false;
+    }
+}
+
+enum class Part { kUserinfo, kPath, kQuery, kFragment };
+
+bool allowed_in(Part part, char c) {
+    if (is_unreserved(c) || is_sub_delim(c) || c == ':') return true;
+    switch (part) {
+        case Part::kUserinfo: return false;
+        case Part::kPath: return c == '@' || c == '/';
+        case Part::kQuery:
+        case Part::kFragment: return c == '@' || c == '/' || c == '?';
+    }
+    return false;
+}
+
+// Appends `s`, percent-encoding what RFC 3986 does not allow in `part`; valid %XX stay as they are.
+void append_encoded(std::string& out, std::string_view s, Part part) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (allowed_in(part, c) || (c == '%' && i + 2 < s.size() && is_hex(s[i + 1]) && is_hex(s[i + 2]))) {
+            out.push_back(c);
+        } else {
+            const auto b = static_cast<unsigned char>(c);
+            out.push_back('%');
+            out.push_back(kHex[b >> 4]);
+            out.push_back(kHex[b & 0xF]);
+        }
+    }
+}
+
+std::string percent_decode(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && is_hex(s[i + 1]) && is_hex(s[i + 2])) {
+            out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+            i += 2;
+        } else {
+            out.push_back(s[i]);
+        }
+    }
+    return out;
+}
+
+std::string_view trim(std::string_view s) {
+    // C0 controls and space, as browsers strip them from pasted URLs.
+    while (!s.empty() && static_cast<unsigned char>(s.front()) <= 0x20) s.remove_prefix(1);
+    while (!s.empty() && static_cast<unsigned char>(s.back()) <= 0x20) s.remove_suffix(1);
+    return s;
+}
+
+std::string_view to_std(boost::core::string_view s) { return {s.data(), s.size()}; }
+
+Result<uint16_t> parse_port(std::string_view digits) {
+    for (char c : digits) {
+        if (!is_digit(c)) return invalid("invalid port '" + std::string(digits.substr(0, 16)) + "'");
+    }
+    while (digits.size() > 1 && digits.front() == '0') digits.remove_prefix(1);
+    uint32_t value = 0;
+    for (char c : digits) {
+        value = value * 10 + static_cast<uint32_t>(c - '0');
+        if (value > 65535) return invalid("port out of range (0-65535)");
+    }
+    return static_cast<uint16_t>(value);
+}
+
+// Host name: percent-decoded, dots tidied, IDN to punycode, lower-case, restricted characters.
+Result<std::string> canonical_name(std::string_view raw) {
+    const std::string decoded = percent_decode(raw);
+    std::string h;
+    h.reserve(decoded.size());
+    bool ascii = true;
+    for (char c : decoded) {
+        if (c == '.' && (h.empty() || h.back() == '.')) continue;  // leading dots and runs
+        ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+        h.push_back(c);
+    }
+    while (!h.empty() && h.back() == '.') h.pop_back();
+    if (h.empty()) return invalid("URL has no host");
+    if (!ascii) {
+        auto idn = domain::to_ascii(h);
+        if (!idn.ok()) return idn.error();
+        h = std::move(idn.value());
+    } else {
+        for (char& c : h) c = to_lower(c);
+    }
+    for (char c : h) {
+        if (!(is_unreserved(c) || is_sub_delim(c)) || c == '~') {
+            return invalid("invalid character in host (byte 0x" +
+                           std::string(1, "0123456789abcdef"[static_cast<unsigned char>(c) >> 4]) +
+                           std::string(1, "0123456789abcdef"[static_cast<unsigned char>(c) & 0xF]) + ")");
+        }
+    }
+    return h;
+}
+
+}  // namespace
+
+Result<ParsedUrl> parse(std::string_view input) {
+    if (input.size() > kMaxUrlBytes) {
+        return make_error(ErrorCode::kTooLarge, "URL is " + std::to_string(input.size()) + " bytes; the limit is " +
+                                                    std::to_string(kMaxUrlBytes));
+    }
+    const std::string_view trimmed = trim(input);
+    ParsedUrl out;
+    out.raw.reserve(trimmed.size());
+    for (char c : trimmed) {
+        if (c != '\t' && c != '\r' && c != '\n') out.raw.push_back(c);  // browsers drop these
+    }
+    if (out.raw.empty()) return invalid("empty URL");
+
+    std::string_view rest = out.raw;
+    if (const size_t n = detail::scheme_length(rest); n > 0) {
+        if (rest.substr(n + 1, 2) != "//") {
+            return invalid("'" + std::string(rest.substr(0, std::min<size_t>(n, 32))) + ":' URL has no host");
+        }
+        out.scheme.assign(rest.substr(0, n));
+        for (char& c : out.scheme) c = to_lower(c);
+        out.had_scheme = true;
+        rest.remove_prefix(n + 3);
+    } else {
+        out.scheme = "http";
+        if (rest.substr(0, 2) == "//") rest.remove_prefix(2);
+    }
+
+    // Authority ends at the first '/', '?', '#' or '\' (browsers treat '\' as '/').
+    const size_t authority_end = rest.find_first_of("/?#\\");
+    const std::string_view authority = rest.substr(0, authority_end);
+    const std::string_view tail = authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
+    if (authority.empty()) return invalid("URL has no host");
+
+    std::string_view hostport = authority;
+    std::string_view userinfo;
+    if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
+        out.has_userinfo = true;
+        userinfo = authority.substr(0, at);
+        hostport = authority.substr(at + 1);
+    }
+    std::string_view host_raw = hostport;
+    std::string_view port_raw;
+    if (!hostport.empty() && hostport.front() == '[') {
+        const size_t close = hostport.find(']');
+        if (close == std::string_view::npos) return invalid("unterminated IPv6 address (missing ']')");
+        host_raw = hostport.substr(0, close + 1);
+        const std::string_view after = hostport.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') return invalid("unexpected text after IPv6 address");
+            port_raw = after.substr(1);
+        }
+    } else if (const size_t colon = hostport.rfind(':'); colon != std::string_view::npos) {
+        host_raw = hostport.substr(0, colon);
+        port_raw = hostport.substr(colon + 1);
+    }
+    if (!port_raw.empty()) {
+        auto port = parse_port(port_raw);
+        if (!port.ok()) return port.error();
+        out.port = port.value();
+    }
+
+    if (!host_raw.empty() && host_raw.front() == '[') {
+        const std::string_view inner = host_raw.substr(1, host_raw.size() - 2);
+        auto v6 = boost::urls::parse_ipv6_address(boost::core::string_view(inner.data(), inner.size()));
+        if (!v6) return invalid("invalid IPv6 address");
+        out.host = "[" + v6->to_string() + "]";
+        out.host_kind = HostKind::kIPv6;
+        out.host_unicode = out.host;
+    } else {
+        auto name = canonical_name(host_raw);
+        if (!name.ok()) return name.error();
+        out.host = std::move(name.value());
+        if (auto v4 = normalize_ipv4(out.host)) {
+            out.host = std::move(*v4);
+            out.host_kind = HostKind::kIPv4;
+            out.host_unicode = out.host;
+        } else if (domain::has_punycode_label(out.host)) {
+            auto unicode = domain::to_unicode(out.host);
+            if (!unicode.ok()) return unicode.error();
+            out.host_unicode = std::move(unicode.value());
+        } else {
+            out.host_unicode = out.host;
+        }
+    }
+
+    // Re-assemble an RFC 3986 URI and let Boost.URL validate and split it.
+    std::string uri;
+    uri.reserve(out.raw.size() + 16);
+    uri += out.scheme;
+    uri += "://";
+    if (out.has_userinfo) {
+        append_encoded(uri, userinfo, Part::kUserinfo);
+        uri.push_back('@');
+    }
+    uri += out.host;
+    if (out.port) {
+        uri.push_back(':');
+        uri += std::to_string(*out.port);
+    }
+    Part part = Part::kPath;
+    size_t run = 0;
+    for (size_t i = 0; i <= tail.size(); ++i) {
+        const bool boundary = i == tail.size() || (part == Part::kPath && (tail[i] == '?' || tail[i] == '#')) ||
+                              (part == Part::kQuery && tail[i] == '#');
+        if (!boundary) continue;
+        std::string_view piece = tail.substr(run, i - run);
+        if (part == Part::kPath) {
+            std::string path(piece);
+            for (char& c : path) c = c == '\\' ? '/' : c;
+            append_encoded(uri, path, part);
+        } else {
+            append_encoded(uri, piece, part);
+        }
+        if (i == tail.size()) break;
+        uri.push_back(tail[i]);
+        part = tail[i] == '?' ? Part::kQuery : Part::kFragment;
+        run = i + 1;
+    }
+
+    auto parsed = boost::urls::parse_uri(boost::core::string_view(uri.data(), uri.size()));
+    if (!parsed) return invalid("not a valid URL: " + parsed.error().message());
+    const boost::urls::url_view& u = *parsed;
+    if (out.has_userinfo) out.userinfo.assign(to_std(u.encoded_userinfo()));
+    out.path.assign(to_std(u.encoded_path()));
+    if (out.path.empty()) out.path = "/";
+    out.has_query = u.has_query();
+    if (out.has_query) out.query.assign(to_std(u.encoded_query()));
+    out.has_fragment = u.has_fragment();
+    if (out.has_fragment) out.fragment.assign(to_std(u.encoded_fragment()));
+    return out;
+}
+
+}  // namespace vigil::url
