@@ -1,2 +1,310 @@
-// Work in progress: filled in by the engine engineer.
+// XGBoost JSON model -> flat node array, and the prediction / Saabas paths over it.
+// TreeSHAP lives in tree_shap.cpp.
 #include "vigil/ml/forest.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+namespace vigil::ml {
+namespace json = boost::json;
+
+namespace {
+
+constexpr size_t kMaxNodesPerTree = 1u << 24;  // far above any sane model; guards index arithmetic
+constexpr int kMaxDepth = 64;                   // TreeSHAP scratch and traversal assume a bounded depth
+
+Error format_error(const std::string& what) { return make_error(ErrorCode::kFormat, "xgboost model: " + what); }
+
+const json::value* find(const json::value& v, std::initializer_list<std::string_view> path) {
+    const json::value* cur = &v;
+    for (std::string_view key : path) {
+        const json::object* o = cur->if_object();
+        if (!o) return nullptr;
+        auto it = o->find(key);
+        if (it == o->end()) return nullptr;
+        cur = &it->value();
+    }
+    return cur;
+}
+
+// XGBoost stores scalar parameters as strings ("5E-1") and arrays as numbers.
+bool to_double(const json::value& v, double& out) {
+    if (v.is_double()) out = v.get_double();
+    else if (v.is_int64()) out = static_cast<double>(v.get_int64());
+    else if (v.is_uint64()) out = static_cast<double>(v.get_uint64());
+    else if (v.is_bool()) out = v.get_bool() ? 1.0 : 0.0;
+    else if (v.is_string()) {
+        const std::string s(v.get_string());
+        char* end = nullptr;
+        out = std::strtod(s.c_str(), &end);
+        return !s.empty() && end == s.c_str() + s.size();
+    } else return false;
+    return true;
+}
+
+bool param_double(const json::value& root, std::initializer_list<std::string_view> path, double& out) {
+    const json::value* v = find(root, path);
+    return v && to_double(*v, out);
+}
+
+std::string param_string(const json::value& root, std::initializer_list<std::string_view> path) {
+    const json::value* v = find(root, path);
+    if (!v) return {};
+    if (const json::string* s = v->if_string()) return std::string(*s);
+    return {};
+}
+
+template <class T>
+Result<std::vector<T>> number_array(const json::object& tree, std::string_view key, size_t expected) {
+    auto it = tree.find(key);
+    if (it == tree.end() || !it->value().is_array()) return format_error("tree lacks array '" + std::string(key) + "'");
+    const json::array& a = it->value().get_array();
+    if (a.size() != expected) return format_error("tree array '" + std::string(key) + "' has the wrong length");
+    std::vector<T> out;
+    out.reserve(a.size());
+    for (const json::value& v : a) {
+        double d = 0;
+        if (!to_double(v, d)) return format_error("tree array '" + std::string(key) + "' holds a non-number");
+        out.push_back(static_cast<T>(d));
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<Forest> Forest::load_xgboost_json(const std::filesystem::path& model_json) {
+    std::ifstream in(model_json, std::ios::binary);
+    if (!in) return make_error(ErrorCode::kIo, "cannot open model " + model_json.string());
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) return make_error(ErrorCode::kIo, "cannot read model " + model_json.string());
+    return parse_xgboost_json(ss.str());
+}
+
+Result<Forest> Forest::parse_xgboost_json(std::string_view json_text) {
+    boost::system::error_code ec;
+    json::value root = json::parse(json_text, ec);
+    if (ec) return format_error("not valid JSON: " + ec.message());
+
+    const json::value* learner = find(root, {"learner"});
+    if (!learner || !learner->is_object()) return format_error("no 'learner' object (is this an XGBoost JSON model?)");
+
+    const std::string objective = param_string(*learner, {"objective", "name"});
+    if (objective != "binary:logistic")
+        return format_error("unsupported objective '" + objective + "' (only binary:logistic)");
+    const std::string booster = param_string(*learner, {"gradient_booster", "name"});
+    if (booster != "gbtree") return format_error("unsupported booster '" + booster + "' (only gbtree; not dart/gblinear)");
+
+    double num_class = 0, num_target = 1, num_feature = 0, base_score = 0.5;
+    param_double(*learner, {"learner_model_param", "num_class"}, num_class);
+    param_double(*learner, {"learner_model_param", "num_target"}, num_target);
+    if (num_class > 1 || num_target > 1) return format_error("multi-class / multi-target models are not supported");
+    if (!param_double(*learner, {"learner_model_param", "num_feature"}, num_feature) || num_feature < 1 ||
+        num_feature > static_cast<double>(kFeatureMask))
+        return format_error("missing or invalid learner_model_param.num_feature");
+    if (!param_double(*learner, {"learner_model_param", "base_score"}, base_score) || !(base_score > 0.0) ||
+        !(base_score < 1.0))
+        return format_error("base_score must be a probability in (0, 1) for binary:logistic");
+
+    Forest f;
+    f.num_features_ = static_cast<size_t>(num_feature);
+    // XGBoost keeps base_score in probability space and converts it in float, as here.
+    const float bs = static_cast<float>(base_score);
+    f.base_margin_ = -std::log(1.0f / bs - 1.0f);
+
+    if (const json::value* names = find(*learner, {"feature_names"}); names && names->is_array()) {
+        for (const json::value& n : names->get_array())
+            if (const json::string* s = n.if_string()) f.feature_names_.emplace_back(*s);
+        if (!f.feature_names_.empty() && f.feature_names_.size() != f.num_features_)
+            return format_error("feature_names length differs from num_feature");
+    }
+
+    const json::value* trees_v = find(*learner, {"gradient_booster", "model", "trees"});
+    if (!trees_v || !trees_v->is_array()) return format_error("no gradient_booster.model.trees array");
+    const json::array& trees = trees_v->get_array();
+    if (const json::value* info = find(*learner, {"gradient_booster", "model", "tree_info"}); info && info->is_array())
+        for (const json::value& g : info->get_array())
+            if (double d = 0; to_double(g, d) && d != 0) return format_error("tree_info has a non-zero group (multi-class)");
+
+    std::vector<int32_t> queue;
+    std::vector<uint8_t> depth_of;
+    std::vector<uint8_t> seen;
+    float expected = f.base_margin_;
+    for (size_t t = 0; t < trees.size(); ++t) {
+        const json::object* tree = trees[t].if_object();
+        if (!tree) return format_error("tree " + std::to_string(t) + " is not an object");
+        const std::string where = "tree " + std::to_string(t) + ": ";
+        auto lc_it = tree->find("left_children");
+        if (lc_it == tree->end() || !lc_it->value().is_array()) return format_error(where + "no left_children");
+        const size_t n = lc_it->value().get_array().size();
+        if (n == 0 || n > kMaxNodesPerTree) return format_error(where + "bad node count");
+
+        auto left = number_array<int64_t>(*tree, "left_children", n);
+        auto right = number_array<int64_t>(*tree, "right_children", n);
+        auto split_idx = number_array<int64_t>(*tree, "split_indices", n);
+        auto cond = number_array<double>(*tree, "split_conditions", n);
+        auto dleft = number_array<int>(*tree, "default_left", n);
+        auto hess = number_array<double>(*tree, "sum_hessian", n);
+        for (auto* r : {&left, &right, &split_idx}) if (!*r) return r->error();
+        for (auto* r : {&cond, &hess}) if (!*r) return r->error();
+        if (!dleft) return dleft.error();
+        if (auto st = tree->find("split_type"); st != tree->end() && st->value().is_array())
+            for (const json::value& v : st->value().get_array())
+                if (double d = 0; to_double(v, d) && d != 0) return format_error(where + "categorical splits are not supported");
+        if (auto cs = tree->find("categories"); cs != tree->end() && cs->value().is_array() && !cs->value().get_array().empty())
+            return format_error(where + "categorical splits are not supported");
+
+        // Breadth-first relayout: children of a node are appended as an adjacent pair.
+        const uint32_t base = static_cast<uint32_t>(f.nodes_.size());
+        if (f.nodes_.size() + n > std::numeric_limits<uint32_t>::max() / 2) return format_error("model too large");
+        queue.assign(1, 0);
+        depth_of.assign(1, 0);
+        seen.assign(n, 0);
+        seen[0] = 1;
+        int tree_depth = 0;
+        for (size_t q = 0; q < queue.size(); ++q) {
+            const int32_t old = queue[q];
+            const int64_t l = (*left)[old], r = (*right)[old];
+            Node node{};
+            node.cover = static_cast<float>((*hess)[old]);
+            node.threshold = static_cast<float>((*cond)[old]);
+            if (l == -1) {
+                if (r != -1) return format_error(where + "leaf with one child");
+                node.left = 0;
+                node.feature = 0;
+            } else {
+                if (l < 0 || r < 0 || l >= static_cast<int64_t>(n) || r >= static_cast<int64_t>(n) || seen[l] || seen[r] || l == r)
+                    return format_error(where + "invalid child indices (out of range or not a tree)");
+                const int64_t feat = (*split_idx)[old];
+                if (feat < 0 || static_cast<size_t>(feat) >= f.num_features_)
+                    return format_error(where + "split feature out of range");
+                if (depth_of[q] + 1 > kMaxDepth) return format_error(where + "deeper than 64 levels");
+                if (std::isnan(node.threshold)) return format_error(where + "NaN split threshold");
+                seen[l] = seen[r] = 1;
+                node.left = base + static_cast<uint32_t>(queue.size());
+                node.feature = static_cast<uint32_t>(feat) | ((*dleft)[old] ? 0u : kMissingRight);
+                queue.push_back(static_cast<int32_t>(l));
+                queue.push_back(static_cast<int32_t>(r));
+                depth_of.push_back(depth_of[q] + 1);
+                depth_of.push_back(depth_of[q] + 1);
+                tree_depth = std::max(tree_depth, depth_of[q] + 1);
+            }
+            if (node.left == 0 && !std::isfinite(node.threshold)) return format_error(where + "non-finite leaf value");
+            f.nodes_.push_back(node);
+        }
+        // Expected value under each node, bottom-up (reverse BFS), in float as XGBoost does.
+        f.node_mean_.resize(f.nodes_.size());
+        for (size_t q = queue.size(); q-- > 0;) {
+            const uint32_t i = base + static_cast<uint32_t>(q);
+            const Node& nd = f.nodes_[i];
+            if (nd.left == 0) {
+                f.node_mean_[i] = nd.threshold;
+            } else {
+                const Node& a = f.nodes_[nd.left];
+                const Node& b = f.nodes_[nd.left + 1];
+                float m = f.node_mean_[nd.left] * a.cover + f.node_mean_[nd.left + 1] * b.cover;
+                f.node_mean_[i] = nd.cover > 0.0f ? m / nd.cover : 0.0f;
+            }
+        }
+        expected += f.node_mean_[base];
+        f.tree_roots_.push_back(base);
+        f.tree_depth_.push_back(static_cast<uint8_t>(tree_depth));
+        f.max_depth_ = std::max(f.max_depth_, tree_depth);
+    }
+    f.expected_margin_ = expected;
+    f.init_shap_tables();
+    return f;
+}
+
+inline float Forest::tree_margin(uint32_t root, const float* row) const {
+    const Node* nodes = nodes_.data();
+    const Node* n = nodes + root;
+    while (n->left != 0) {
+        const float x = row[n->feature & kFeatureMask];
+        // NaN fails both comparisons, so it goes right only when the node says so.
+        const uint32_t go_right = static_cast<uint32_t>(x >= n->threshold) | ((x != x) & (n->feature >> 31));
+        n = nodes + n->left + go_right;
+    }
+    return n->threshold;
+}
+
+float Forest::predict_margin(std::span<const float> row) const {
+    if (row.size() != num_features_) return std::numeric_limits<float>::quiet_NaN();
+    const float* x = row.data();
+    // Accumulate in float, tree by tree, starting from the base margin: XGBoost's order.
+    float margin = base_margin_;
+    for (uint32_t root : tree_roots_) margin += tree_margin(root, x);
+    return margin;
+}
+
+namespace {
+inline float sigmoid(float x) {
+    // As XGBoost's common::Sigmoid: clamp so expf cannot overflow.
+    const float e = std::exp(std::min(-x, 88.7f));
+    return 1.0f / (1.0f + e);
+}
+}  // namespace
+
+float Forest::predict_proba(std::span<const float> row) const { return sigmoid(predict_margin(row)); }
+
+void Forest::predict_margin_batch(std::span<const float> rows, std::span<float> out) const {
+    if (rows.size() != out.size() * num_features_) {
+        std::fill(out.begin(), out.end(), std::numeric_limits<float>::quiet_NaN());
+        return;
+    }
+    for (size_t i = 0; i < out.size(); ++i) out[i] = predict_margin(rows.subspan(i * num_features_, num_features_));
+}
+
+void Forest::predict_proba_batch(std::span<const float> rows, std::span<float> out) const {
+    predict_margin_batch(rows, out);
+    for (float& v : out) v = sigmoid(v);
+}
+
+void Forest::path_contributions(std::span<const float> row, std::span<float> out) const {
+    if (row.size() != num_features_ || out.size() != num_features_ + 1) {
+        std::fill(out.begin(), out.end(), std::numeric_limits<float>::quiet_NaN());
+        return;
+    }
+    std::fill(out.begin(), out.end(), 0.0f);
+    const float* x = row.data();
+    const Node* nodes = nodes_.data();
+    for (uint32_t root : tree_roots_) {
+        uint32_t i = root;
+        float value = node_mean_[i];
+        while (nodes[i].left != 0) {
+            const Node& n = nodes[i];
+            const uint32_t feat = n.feature & kFeatureMask;
+            const float v = x[feat];
+            const uint32_t go_right = static_cast<uint32_t>(v >= n.threshold) | ((v != v) & (n.feature >> 31));
+            i = n.left + go_right;
+            const float next = node_mean_[i];
+            out[feat] += next - value;
+            value = next;
+        }
+    }
+    out[num_features_] = expected_margin_;
+}
+
+std::vector<FeatureContribution> Forest::top_k(std::span<const float> contributions, size_t k) {
+    std::vector<FeatureContribution> all;
+    if (contributions.empty()) return all;
+    const size_t n = contributions.size() - 1;  // last entry is the bias
+    all.reserve(n);
+    for (size_t i = 0; i < n; ++i)
+        if (contributions[i] != 0.0f) all.push_back({static_cast<uint32_t>(i), contributions[i]});
+    k = std::min(k, all.size());
+    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end(),
+                      [](const FeatureContribution& a, const FeatureContribution& b) {
+                          const float fa = std::fabs(a.value), fb = std::fabs(b.value);
+                          return fa != fb ? fa > fb : a.feature < b.feature;
+                      });
+    all.resize(k);
+    return all;
+}
+
+}  // namespace vigil::ml
