@@ -1,0 +1,192 @@
+// vigil eval url: score labelled URLs (or a plain list with --all-positive / --all-negative) with a
+// model artifact and print the metrics, as text or as one JSON object.
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include <boost/json.hpp>
+
+#include "url_data_options.hpp"
+#include "vigil/cli/commands.hpp"
+#include "vigil/cli/runtime.hpp"
+#include "vigil/ml/url_training.hpp"
+
+namespace vigil::cli {
+namespace {
+
+constexpr const char* kEvalUsage = R"(usage: vigil eval url --model DIR --data FILE [--data FILE ...] [options]
+
+Scores every URL of the data files with the model and prints n, ROC-AUC, PR-AUC, accuracy,
+precision, recall, F1, FPR, TPR, the threshold and the confusion matrix. With a list that has one
+class only (--all-positive / --all-negative) the AUCs are null: read recall, or the FPR.
+
+)";
+
+constexpr const char* kEvalOptions = R"(
+options:
+  --model DIR           model artifact directory (default: models/url of this installation)
+  --json                print one JSON object: n, positives, negatives, roc_auc, pr_auc, accuracy,
+                        precision, recall, f1, fpr, tpr, threshold, confusion {tp,fp,tn,fn}, model,
+                        unparseable, sources [{path, n, ...}]
+  --split train|valid|test   keep only the URLs that training assigned to this split (the split is a
+                        hash of the canonical URL, so it is the same in every run)
+  --dedupe              drop repeated URLs (and URLs seen with both labels) before scoring
+  --threshold T         decide with T instead of the model's threshold
+  --model-only          score with the model alone. The full verdict pipeline (threat intel,
+                        allow-list, lookalike rules) is not wired into eval yet, so today the
+                        verdict IS the model and this flag changes nothing
+  --brands FILE         popular-domain list for the brand features
+                        (default <data dir>/domains/top-10000.csv.gz; $VIGIL_DATA_DIR)
+  --help
+)";
+
+void print_usage(std::ostream& out) { out << kEvalUsage << kDataOptionsHelp << kEvalOptions; }
+
+std::string fmt(double v) {
+    if (v != v) return "n/a";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4f", v);
+    return buf;
+}
+
+void print_text(const std::string& title, const ml::BinaryMetrics& m) {
+    std::cout << title << ": n " << m.n << " (" << m.positives << " phishing, " << m.negatives << " legitimate)\n"
+              << "  ROC-AUC " << fmt(m.roc_auc) << "  PR-AUC " << fmt(m.pr_auc) << "  accuracy " << fmt(m.accuracy)
+              << "\n  precision " << fmt(m.precision) << "  recall " << fmt(m.recall) << "  F1 " << fmt(m.f1)
+              << "  FPR " << fmt(m.fpr) << "  TPR " << fmt(m.tpr) << "\n  threshold " << m.threshold
+              << "  TP " << m.confusion.tp << "  FP " << m.confusion.fp << "  TN " << m.confusion.tn << "  FN "
+              << m.confusion.fn << "\n";
+}
+
+}  // namespace
+
+int run_eval(int argc, char** argv) {
+    if (argc < 2 || std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h") {
+        print_usage(argc < 2 ? std::cerr : std::cout);
+        return argc < 2 ? 2 : 0;
+    }
+    const std::string_view kind = argv[1];
+    if (kind == "traffic") {
+        std::cerr << "vigil eval: traffic models are not implemented yet\n";
+        return 2;
+    }
+    if (kind != "url") {
+        std::cerr << "vigil eval: unknown model kind '" << kind << "' (url)\n";
+        return 2;
+    }
+
+    std::filesystem::path model_dir = install_root() / "models" / "url";
+    std::filesystem::path brands;
+    DataOptionParser data_options;
+    bool json = false, dedupe = false;
+    std::optional<ml::Split> split;
+    std::optional<double> threshold;
+    for (int i = 2; i < argc; ++i) {
+        std::string error;
+        if (data_options.consume(argc, argv, i, error)) {
+            if (!error.empty()) return std::cerr << "vigil eval: " << error << "\n", 2;
+            continue;
+        }
+        const std::string_view a = argv[i];
+        auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
+        if (a == "--help" || a == "-h") {
+            print_usage(std::cout);
+            return 0;
+        } else if (a == "--model" || a == "--brands") {
+            const char* v = value();
+            if (v == nullptr) return std::cerr << "vigil eval: " << a << " needs a value\n", 2;
+            (a == "--model" ? model_dir : brands) = v;
+        } else if (a == "--json") {
+            json = true;
+        } else if (a == "--dedupe") {
+            dedupe = true;
+        } else if (a == "--model-only") {
+            // Nothing else is in the verdict yet (see --help).
+        } else if (a == "--split") {
+            const char* v = value();
+            const std::string_view s = v == nullptr ? "" : v;
+            if (s == "train") split = ml::Split::kTrain;
+            else if (s == "valid") split = ml::Split::kValid;
+            else if (s == "test") split = ml::Split::kTest;
+            else return std::cerr << "vigil eval: --split takes train, valid or test\n", 2;
+        } else if (a == "--threshold") {
+            const char* v = value();
+            char* end = nullptr;
+            double t = v == nullptr ? 0 : std::strtod(v, &end);
+            if (v == nullptr || end == v || *end != '\0') return std::cerr << "vigil eval: --threshold needs a number\n", 2;
+            threshold = t;
+        } else {
+            std::cerr << "vigil eval: unknown option '" << a << "'\n\n";
+            print_usage(std::cerr);
+            return 2;
+        }
+    }
+    std::string error;
+    auto specs = data_options.finish(error);
+    if (!specs) return std::cerr << "vigil eval: " << error << "\n", 2;
+
+    auto runtime = load_url_runtime(model_dir, brands);
+    if (!runtime) return std::cerr << "vigil eval: " << runtime.error().message << "\n", 1;
+    UrlRuntime& rt = **runtime;
+
+    auto data = ml::load_url_data(*specs, rt.psl);
+    if (!data) return std::cerr << "vigil eval: " << data.error().message << "\n", 1;
+    if (dedupe) ml::deduplicate(*data);
+    if (split) ml::keep_split(*data, *split);
+
+    features::UrlFeatureExtractor extractor(rt.psl, rt.brands);
+    const ml::UrlScores scored = ml::score_urls(rt.model.forest, *data, extractor);
+    const double th = threshold.value_or(rt.model.threshold);
+    const ml::BinaryMetrics all = ml::evaluate(scored.scores, scored.labels, th);
+
+    // Per-file metrics (printed as text when several files were combined).
+    std::vector<ml::BinaryMetrics> per_source;
+    {
+        for (size_t src = 0; src < data->sources.size(); ++src) {
+            std::vector<float> s;
+            std::vector<int> l;
+            for (size_t i = 0; i < scored.scores.size(); ++i) {
+                if (scored.sources[i] == src) {
+                    s.push_back(scored.scores[i]);
+                    l.push_back(scored.labels[i]);
+                }
+            }
+            per_source.push_back(ml::evaluate(s, l, th));
+        }
+    }
+
+    if (json) {
+        boost::json::value v = boost::json::parse(ml::to_json(all));
+        boost::json::object& o = v.as_object();
+        o["model"] = {{"name", rt.model.name}, {"version", rt.model.version}, {"dir", model_dir.string()}};
+        o["unparseable"] = scored.unparseable;
+        o["model_only"] = true;  // the verdict is the model alone for now
+        boost::json::array sources;
+        for (size_t src = 0; src < data->sources.size(); ++src) {
+            boost::json::object so = boost::json::parse(ml::to_json(per_source[src])).as_object();
+            so["path"] = data->sources[src].path;
+            so["shape"] = data->sources[src].description;
+            sources.push_back(std::move(so));
+        }
+        o["sources"] = std::move(sources);
+        std::cout << boost::json::serialize(v) << "\n";
+        return 0;
+    }
+    std::cout << "model " << rt.model.name << " " << rt.model.version << " (" << model_dir.string() << ")\n";
+    for (const ml::SourceInfo& s : data->sources) {
+        std::cout << "data " << s.path << ": " << s.description << ", " << s.kept << " rows";
+        if (s.skipped_malformed + s.skipped_domain_half + s.duplicates + s.conflicts > 0) {
+            std::cout << " (skipped: " << s.skipped_malformed << " malformed, " << s.skipped_domain_half
+                      << " other domain half, " << s.duplicates << " duplicates, " << s.conflicts << " conflicts)";
+        }
+        std::cout << "\n";
+    }
+    if (scored.unparseable > 0) std::cout << scored.unparseable << " URLs did not parse and were not scored\n";
+    if (per_source.size() > 1) {
+        for (size_t src = 0; src < per_source.size(); ++src) print_text(data->sources[src].path, per_source[src]);
+    }
+    print_text(per_source.size() > 1 ? "all files" : "metrics", all);
+    return 0;
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,6 @@
+# vigil train / vigil eval (training owner); included by src/cli/CMakeLists.txt.
+target_sources(vigil PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/train_command.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/eval_command.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/url_data_options.cpp
+)
