@@ -89,16 +89,21 @@ std::string get_uint(const ServerConfig& c) {
     return std::to_string(c.*Field);
 }
 
-template <std::string ServerConfig::*Field, bool AllowEmpty>
-Status set_string(ServerConfig& c, std::string_view value, const std::string& where) {
-    if (!AllowEmpty && value.empty()) return bad_value(where, value, "a non-empty string");
-    if (value.find('\0') != std::string_view::npos) return bad_value(where, "<contains NUL>", "a string");
-    c.*Field = std::string(value);
-    return Status::success();
-}
 template <std::string ServerConfig::*Field>
 std::string get_string(const ServerConfig& c) {
     return c.*Field;
+}
+
+template <std::filesystem::path ServerConfig::*Field, bool AllowEmpty>
+Status set_path(ServerConfig& c, std::string_view value, const std::string& where) {
+    if (!AllowEmpty && value.empty()) return bad_value(where, value, "a non-empty path");
+    if (value.find('\0') != std::string_view::npos) return bad_value(where, "<contains NUL>", "a path");
+    c.*Field = std::filesystem::path(std::string(value));
+    return Status::success();
+}
+template <std::filesystem::path ServerConfig::*Field>
+std::string get_path(const ServerConfig& c) {
+    return (c.*Field).string();
 }
 
 Status set_listen(ServerConfig& c, std::string_view value, const std::string& where) {
@@ -140,18 +145,12 @@ Status set_margin(ServerConfig& c, std::string_view value, const std::string& wh
 std::string get_margin(const ServerConfig& c) { return format_double(c.suspicious_margin); }
 
 Status set_explanations(ServerConfig& c, std::string_view value, const std::string& where) {
-    if (value == "flagged") {
-        c.exact_explanations = ExplanationMode::kFlagged;
-    } else if (value == "always") {
-        c.exact_explanations = ExplanationMode::kAlways;
-    } else if (value == "never") {
-        c.exact_explanations = ExplanationMode::kNever;
-    } else {
+    if (value != "flagged" && value != "always" && value != "never") {
         return bad_value(where, value, "one of flagged, always, never");
     }
+    c.exact_explanations = std::string(value);
     return Status::success();
 }
-std::string get_explanations(const ServerConfig& c) { return std::string(to_string(c.exact_explanations)); }
 
 constexpr std::array<std::string_view, 7> kLogLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
 
@@ -182,8 +181,8 @@ const std::array kSettings = {
     Setting{"server", "read_timeout_ms", "VIGIL_READ_TIMEOUT_MS", "read-timeout-ms", "MS", Kind::kInteger,
             set_uint<uint32_t, &SC::read_timeout_ms, 1, 3'600'000>, get_uint<uint32_t, &SC::read_timeout_ms>,
             "Time allowed to receive one request, headers and body."},
-    Setting{"storage", "db_path", "VIGIL_DB", "db", "PATH", Kind::kString, set_string<&SC::db_path, false>,
-            get_string<&SC::db_path>, "SQLite database file; parent directories are created."},
+    Setting{"storage", "db_path", "VIGIL_DB", "db", "PATH", Kind::kString, set_path<&SC::db_path, false>,
+            get_path<&SC::db_path>, "SQLite database file; parent directories are created."},
     Setting{"storage", "write_queue_capacity", "VIGIL_WRITE_QUEUE_CAPACITY", "write-queue-capacity", "ROWS",
             Kind::kInteger, set_uint<std::size_t, &SC::write_queue_capacity, 1, 10'000'000>,
             get_uint<std::size_t, &SC::write_queue_capacity>,
@@ -191,16 +190,16 @@ const std::array kSettings = {
     Setting{"storage", "write_batch", "VIGIL_WRITE_BATCH", "write-batch", "ROWS", Kind::kInteger,
             set_uint<std::size_t, &SC::write_batch, 1, 100'000>, get_uint<std::size_t, &SC::write_batch>,
             "Rows per database transaction."},
-    Setting{"model", "dir", "VIGIL_MODEL", "model", "DIR", Kind::kString, set_string<&SC::model_dir, false>,
-            get_string<&SC::model_dir>, "URL model directory."},
+    Setting{"model", "dir", "VIGIL_MODEL", "model", "DIR", Kind::kString, set_path<&SC::model_dir, false>,
+            get_path<&SC::model_dir>, "URL model directory."},
     Setting{"model", "brands_path", "VIGIL_BRANDS", "brands", "FILE", Kind::kString,
-            set_string<&SC::brands_path, true>, get_string<&SC::brands_path>,
+            set_path<&SC::brands_path, true>, get_path<&SC::brands_path>,
             "Brand domain list for lookalike checks; empty = <data dir>/domains/top-10000.csv.gz."},
     Setting{"model", "suspicious_margin", "VIGIL_SUSPICIOUS_MARGIN", "suspicious-margin", "X", Kind::kNumber,
             set_margin, get_margin,
             "Scores in [threshold - X, threshold) are 'suspicious' rather than 'benign'; 0..1."},
     Setting{"model", "exact_explanations", "VIGIL_EXPLANATIONS", "explanations", "MODE", Kind::kString,
-            set_explanations, get_explanations,
+            set_explanations, get_string<&SC::exact_explanations>,
             "When verdicts carry exact TreeSHAP contributions: flagged | always | never."},
     Setting{"cache", "capacity", "VIGIL_CACHE_CAPACITY", "cache-capacity", "ENTRIES", Kind::kInteger,
             set_uint<std::size_t, &SC::cache_capacity, 0, 100'000'000>, get_uint<std::size_t, &SC::cache_capacity>,
@@ -286,15 +285,6 @@ Result<std::string> toml_value_text(const Setting& s, const toml::node& node, co
 }
 
 }  // namespace
-
-std::string_view to_string(ExplanationMode mode) {
-    switch (mode) {
-        case ExplanationMode::kFlagged: return "flagged";
-        case ExplanationMode::kAlways: return "always";
-        case ExplanationMode::kNever: return "never";
-    }
-    return "flagged";
-}
 
 unsigned ServerConfig::effective_threads() const {
     if (threads != 0) return threads;

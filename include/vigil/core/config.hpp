@@ -14,21 +14,13 @@
 
 namespace vigil {
 
-// When a verdict carries exact TreeSHAP contributions (they cost more than the score itself).
-enum class ExplanationMode {
-    kFlagged,  // only for phishing/suspicious verdicts
-    kAlways,
-    kNever,
-};
-std::string_view to_string(ExplanationMode mode);
-
 struct ServerConfig {
     std::string listen_host = "127.0.0.1";
     uint16_t listen_port = 8080;      // 0 = any free port
     unsigned threads = 0;             // 0 = one per hardware core
-    std::string db_path = "var/vigil.db";
-    std::string model_dir = "models/url";
-    std::string brands_path;          // "" = <data dir>/domains/top-10000.csv.gz, resolved by the caller
+    std::filesystem::path db_path = "var/vigil.db";
+    std::filesystem::path model_dir = "models/url";
+    std::filesystem::path brands_path;  // "" = <data dir>/domains/top-10000.csv.gz, resolved by the caller
     std::size_t max_body_bytes = std::size_t{1} << 20;
     std::size_t max_url_bytes = 8192;
     uint32_t read_timeout_ms = 10000;
@@ -37,7 +29,9 @@ struct ServerConfig {
     std::size_t write_queue_capacity = 65536;
     std::size_t write_batch = 512;
     double suspicious_margin = 0.15;  // scores in [threshold - margin, threshold) are "suspicious"
-    ExplanationMode exact_explanations = ExplanationMode::kFlagged;
+    // When a verdict carries exact TreeSHAP contributions (they cost more than the score itself):
+    // "flagged" (phishing/suspicious only) | "always" | "never". Validated on every set.
+    std::string exact_explanations = "flagged";
     std::string log_level = "info";   // trace | debug | info | warn | error | critical | off
 
     // threads, with 0 resolved to the number of hardware threads (at least 1).

@@ -64,7 +64,7 @@ TEST(Config, DefaultsMatchTheDocumentedValues) {
     EXPECT_EQ(c->write_queue_capacity, 65536u);
     EXPECT_EQ(c->write_batch, 512u);
     EXPECT_DOUBLE_EQ(c->suspicious_margin, 0.15);
-    EXPECT_EQ(c->exact_explanations, ExplanationMode::kFlagged);
+    EXPECT_EQ(c->exact_explanations, "flagged");
     EXPECT_EQ(c->log_level, "info");
     EXPECT_EQ(*c, ServerConfig{});
 }
@@ -110,7 +110,7 @@ level = "debug"
     EXPECT_EQ(c.model_dir, "models/other");
     EXPECT_EQ(c.brands_path, "brands.csv");
     EXPECT_DOUBLE_EQ(c.suspicious_margin, 0.2);
-    EXPECT_EQ(c.exact_explanations, ExplanationMode::kAlways);
+    EXPECT_EQ(c.exact_explanations, "always");
     EXPECT_EQ(c.cache_capacity, 0u);
     EXPECT_EQ(c.cache_ttl_s, 60u);
     EXPECT_EQ(c.log_level, "debug");
@@ -196,7 +196,7 @@ TEST(Config, EveryFieldHasAnEnvironmentVariable) {
     want.write_queue_capacity = 13;
     want.write_batch = 13;
     want.suspicious_margin = 0.05;
-    want.exact_explanations = ExplanationMode::kNever;
+    want.exact_explanations = "never";
     want.log_level = "error";
     EXPECT_EQ(*c, want);
 }
@@ -299,7 +299,7 @@ TEST(Config, ToTomlRoundTrips) {
     c.listen_port = 1234;
     c.db_path = "a \"quoted\" path\\with\\backslashes.db";
     c.suspicious_margin = 0.1;
-    c.exact_explanations = ExplanationMode::kNever;
+    c.exact_explanations = "never";
     ServerConfig back;
     Status s = apply_toml(back, to_toml(c), "roundtrip");
     ASSERT_TRUE(s.ok()) << s.error().message << "\n" << to_toml(c);
