@@ -97,7 +97,7 @@ std::string summary_markdown(const UrlTrainResult& r, const UrlDataset& data, co
            << s.weight << " | " << s.kept << " | " << s.positives << " | " << s.negatives << " | " << s.duplicates
            << " | " << s.conflicts << " | " << s.skipped_malformed << " | " << s.skipped_domain_half << " |\n";
     }
-    md << "\nSplit by FNV-1a of the canonical URL without scheme: 80 % train, 10 % validation, 10 % test, per "
+    md << "\nSplit by a hash (FNV-1a + fmix64) of the canonical URL without scheme: 80 % train, 10 % validation, 10 % test, per "
           "class.\n\n| split | phishing | legitimate |\n|---|---|---|\n";
     for (int s = 0; s < 3; ++s) {
         md << "| " << split_name(static_cast<Split>(s)) << " | " << r.counts[s].positives << " | "
@@ -287,7 +287,7 @@ Status write_url_artifact(const std::filesystem::path& dir, const UrlTrainResult
         meta["brand_list"] = {{"path", o.brand_list.string()}, {"sha256", digest ? *digest : std::string()}};
     }
     json::object split;
-    split["rule"] = "FNV-1a 64 of the canonical URL without scheme, mod 100: [0,80) train, [80,90) valid, [90,100) test";
+    split["rule"] = "stable_hash (FNV-1a 64 + murmur3 fmix64) of the canonical URL without scheme, mod 100: [0,80) train, [80,90) valid, [90,100) test";
     for (int s = 0; s < 3; ++s) {
         split[split_name(static_cast<Split>(s))] = {{"phishing", r.counts[s].positives},
                                                     {"legitimate", r.counts[s].negatives}};

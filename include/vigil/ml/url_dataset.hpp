@@ -42,11 +42,11 @@ enum class DomainHalf { kAll, kTrain, kHeldOut };
 enum class HomepageStyle { kHttps, kMixed };
 
 struct DataSpec {
-    std::filesystem::path path;
+    std::filesystem::path path{};
     LabelSource labels = LabelSource::kAuto;
-    std::string url_col;    // empty: "url"
-    std::string label_col;  // empty: "label", else "status"
-    std::string positive;   // empty: "phishing" or "1" when the column holds those
+    std::string url_col{};    // empty: "url"
+    std::string label_col{};  // empty: "label", else "status"
+    std::string positive{};   // empty: "phishing" or "1" when the column holds those
     // Keeps only legitimate rows whose registrable domain is in this half; phishing rows are kept.
     DomainHalf domain_half = DomainHalf::kAll;
     HomepageStyle homepage_style = HomepageStyle::kHttps;
@@ -95,16 +95,19 @@ void deduplicate(UrlDataset& data);
 
 // 64-bit FNV-1a.
 uint64_t fnv1a64(std::string_view bytes);
+// FNV-1a followed by the murmur3 fmix64 finalizer: every bit depends on every input byte. The
+// split, the domain hold-out and the homepage style use it (stable across runs and platforms).
+uint64_t stable_hash(std::string_view bytes);
 
 enum class Split : uint8_t { kTrain = 0, kValid = 1, kTest = 2 };
 const char* split_name(Split s);
 
-// Deterministic split from a URL key: FNV-1a(key) % 100 -> [0,80) train, [80,90) validation,
+// Deterministic split from a URL key: stable_hash(key) % 100 -> [0,80) train, [80,90) validation,
 // [90,100) test. Applied to each class alike, so every class is split 80/10/10 (stratified in
 // expectation) and a URL stays in its split whatever else is in the data.
 Split split_of_key(std::string_view key);
 
-// Held-out half of registrable domains: FNV-1a("domain-holdout:" + registrable) is odd.
+// Held-out half of registrable domains: stable_hash("domain-holdout:" + registrable) is odd.
 bool in_heldout_half(std::string_view registrable_domain);
 
 // Registrable domain of a URL's host ("" when it does not parse).
