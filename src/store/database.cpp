@@ -248,4 +248,53 @@ Result<std::vector<UrlCheckRow>> Database::recent_url_checks(std::size_t limit) 
     return rows;
 }
 
+Result<UrlCheckStats> Database::url_check_stats(int64_t since_ms, int64_t bucket_ms) {
+    if (bucket_ms <= 0) return make_error(ErrorCode::kInvalidArgument, "url_check_stats: bucket_ms must be positive");
+    UrlCheckStats stats;
+    {
+        auto stmt = prepare("SELECT COUNT(*), COALESCE(AVG(latency_us), 0) FROM url_checks WHERE ts_ms >= ?");
+        if (!stmt.ok()) return stmt.error();
+        if (Status s = stmt->bind_int64(1, since_ms); !s.ok()) return s.error();
+        auto row = stmt->step();
+        if (!row.ok()) return row.error();
+        stats.total = stmt->column_int64(0);
+        stats.mean_latency_us = stmt->column_double(1);
+    }
+    // Column names cannot be bound, so the two group-by queries are spelled out.
+    auto group = [&](const char* sql, std::vector<std::pair<std::string, int64_t>>& out) -> Status {
+        auto stmt = prepare(sql);
+        if (!stmt.ok()) return stmt.error();
+        if (Status s = stmt->bind_int64(1, since_ms); !s.ok()) return s;
+        while (true) {
+            auto row = stmt->step();
+            if (!row.ok()) return row.error();
+            if (!*row) return Status::success();
+            out.emplace_back(std::string(stmt->column_text(0)), stmt->column_int64(1));
+        }
+    };
+    if (Status s = group("SELECT verdict, COUNT(*) FROM url_checks WHERE ts_ms >= ? GROUP BY verdict ORDER BY verdict",
+                         stats.by_verdict);
+        !s.ok()) {
+        return s.error();
+    }
+    if (Status s = group(
+            "SELECT severity, COUNT(*) FROM url_checks WHERE ts_ms >= ? GROUP BY severity ORDER BY severity",
+            stats.by_severity);
+        !s.ok()) {
+        return s.error();
+    }
+    auto stmt = prepare(
+        "SELECT (ts_ms / ?2) * ?2 AS bucket, COUNT(*) FROM url_checks WHERE ts_ms >= ?1 GROUP BY bucket ORDER BY bucket");
+    if (!stmt.ok()) return stmt.error();
+    if (Status s = stmt->bind_int64(1, since_ms); !s.ok()) return s.error();
+    if (Status s = stmt->bind_int64(2, bucket_ms); !s.ok()) return s.error();
+    while (true) {
+        auto row = stmt->step();
+        if (!row.ok()) return row.error();
+        if (!*row) break;
+        stats.by_time.emplace_back(stmt->column_int64(0), stmt->column_int64(1));
+    }
+    return stats;
+}
+
 }  // namespace vigil::store

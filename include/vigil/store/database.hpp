@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "vigil/core/result.hpp"
@@ -34,6 +35,15 @@ struct UrlCheckRow {
     bool operator==(const UrlCheckRow&) const = default;
 };
 
+// Aggregates over url_checks rows with ts_ms >= since_ms, for /api/v1/statistics.
+struct UrlCheckStats {
+    int64_t total = 0;
+    std::vector<std::pair<std::string, int64_t>> by_verdict;   // sorted by name
+    std::vector<std::pair<std::string, int64_t>> by_severity;  // sorted by name
+    std::vector<std::pair<int64_t, int64_t>> by_time;          // (bucket start ts_ms, count), oldest first
+    double mean_latency_us = 0.0;
+};
+
 class Database {
 public:
     // Creates parent directories and the file if needed, switches to WAL, and brings the schema up to
@@ -57,6 +67,8 @@ public:
     Result<int64_t> count_url_checks();
     // Newest first (by ts_ms, then insertion order).
     Result<std::vector<UrlCheckRow>> recent_url_checks(std::size_t limit);
+    // Counts since since_ms; by_time buckets are bucket_ms wide and aligned to multiples of bucket_ms.
+    Result<UrlCheckStats> url_check_stats(int64_t since_ms, int64_t bucket_ms = 3'600'000);
 
     // Escape hatches for SQL that has no typed method yet.
     Status exec(std::string_view sql);  // may contain several statements

@@ -129,6 +129,40 @@ TEST(Database, BatchInsertCountAndRecentNewestFirst) {
     EXPECT_EQ(*db->count_url_checks(), 1010);
 }
 
+TEST(Database, UrlCheckStatsCountsSinceAndBuckets) {
+    TempDir dir;
+    auto db = Database::open(dir.path() / "vigil.db");
+    ASSERT_TRUE(db.ok());
+    std::vector<UrlCheckRow> rows;
+    auto add = [&](int64_t ts, const char* verdict, const char* severity, int64_t latency) {
+        UrlCheckRow r = make_row(static_cast<int>(rows.size()));
+        r.ts_ms = ts;
+        r.verdict = verdict;
+        r.severity = severity;
+        r.latency_us = latency;
+        rows.push_back(r);
+    };
+    add(500, "benign", "INFO", 1000);  // before since: excluded
+    add(1000, "benign", "INFO", 10);
+    add(1500, "phishing", "HIGH", 20);
+    add(2100, "phishing", "HIGH", 30);
+    add(2999, "suspicious", "MEDIUM", 40);
+    ASSERT_TRUE(db->insert_url_checks(rows).ok());
+    auto st = db->url_check_stats(1000, 1000);
+    ASSERT_TRUE(st.ok()) << st.error().message;
+    EXPECT_EQ(st->total, 4);
+    EXPECT_DOUBLE_EQ(st->mean_latency_us, 25.0);
+    using Counts = std::vector<std::pair<std::string, int64_t>>;
+    EXPECT_EQ(st->by_verdict, (Counts{{"benign", 1}, {"phishing", 2}, {"suspicious", 1}}));
+    EXPECT_EQ(st->by_severity, (Counts{{"HIGH", 2}, {"INFO", 1}, {"MEDIUM", 1}}));
+    EXPECT_EQ(st->by_time, (std::vector<std::pair<int64_t, int64_t>>{{1000, 2}, {2000, 2}}));
+    auto empty = db->url_check_stats(10'000);
+    ASSERT_TRUE(empty.ok());
+    EXPECT_EQ(empty->total, 0);
+    EXPECT_TRUE(empty->by_verdict.empty());
+    EXPECT_FALSE(db->url_check_stats(0, 0).ok());
+}
+
 TEST(Database, FailedBatchRollsBackWholeTransaction) {
     TempDir dir;
     auto db = Database::open(dir.path() / "vigil.db");
