@@ -1,11 +1,15 @@
 #pragma once
 // Lexical URL features: computed from the URL string alone (no network), used by training and
 // serving alike. Changing the set or any definition requires bumping kFeaturesVersion.
+// Definitions and rationale: docs/features.md. No feature looks at the scheme, at whether a
+// scheme was typed, at a leading "www." label or at a lone trailing "/".
 #include <array>
+#include <cstddef>
 #include <span>
 #include <string_view>
 
 #include "vigil/domain/brand_list.hpp"
+#include "vigil/domain/keyword_matcher.hpp"
 #include "vigil/domain/public_suffix.hpp"
 #include "vigil/url/url.hpp"
 
@@ -13,8 +17,31 @@ namespace vigil::features {
 
 inline constexpr int kFeaturesVersion = 1;
 
+// Feature positions in a FeatureVector (names in feature_names(), same order).
+enum FeatureIndex : size_t {
+    kUrlLength, kHostLength, kPathLength, kQueryLength, kRegistrableDomainLength, kRegistrableLabelLength,
+    kPublicSuffixLength, kSubdomainLength,
+    kUrlDotCount, kUrlHyphenCount, kUrlUnderscoreCount, kUrlSlashCount, kUrlQuestionCount, kUrlEqualsCount,
+    kUrlAmpersandCount, kUrlAtCount, kUrlTildeCount, kUrlPercentCount, kUrlPlusCount, kUrlDigitCount,
+    kUrlDigitRatio, kUrlLetterRatio, kUrlUppercaseRatio, kUrlSpecialRatio,
+    kHostDotCount, kHostHyphenCount, kHostDigitCount, kSubdomainDepth,
+    kHostEntropy, kPathQueryEntropy, kUrlEntropy,
+    kHostIsIpv4, kHostIsIpv6, kPunycodeLabelCount, kNonAsciiCount,
+    kTldAbused, kTldCountryCode, kTldGenericLegacy, kPublicSuffixLabelCount,
+    kHasPort, kPortNonStandard,
+    kSensitiveWordsHost, kSensitiveWordsPathQuery,
+    kBrandInSubdomain, kBrandInPathQuery, kBrandInRegistrableLabel, kRegistrablePopularity,
+    kIsShortener, kIsFreeHosting, kHasUserinfo, kDoubleSlashInPath, kEmbeddedUrlCount,
+    kExtScriptPage, kExtHtml, kExtExecutableOrArchive, kExtOther,
+    kQueryParamCount, kLongestHostLabel, kLongestPathToken, kHexTokenCount, kLongestDigitRun,
+    kMaxRepeatedCharRun, kPathDepth, kHostMaxConsonantRun, kRegistrableLabelVowelRatio,
+    kRegistrableLabelDigitCount, kRegistrableLabelHyphenCount, kEmailInPathQuery, kLongestQueryValue,
+    kTldTokenOutsideSuffix,
+    kFeatureCount
+};
+
 // Number of features; feature_names().size() == kNumFeatures.
-inline constexpr size_t kNumFeatures = 64;
+inline constexpr size_t kNumFeatures = kFeatureCount;
 
 std::span<const std::string_view> feature_names();
 
@@ -25,12 +52,18 @@ public:
     // References must outlive the extractor.
     UrlFeatureExtractor(const domain::PublicSuffixList& psl, const domain::BrandList& brands);
 
-    // Fills `out` (no allocation beyond small scratch on the stack where possible).
+    // Fills `out`. No heap allocation: scans string views and a fixed stack buffer.
     void extract(const url::ParsedUrl& url, FeatureVector& out) const;
+    FeatureVector extract(const url::ParsedUrl& url) const {
+        FeatureVector v{};
+        extract(url, v);
+        return v;
+    }
 
 private:
     const domain::PublicSuffixList& psl_;
     const domain::BrandList& brands_;
+    domain::KeywordMatcher sensitive_words_;
 };
 
 }  // namespace vigil::features

@@ -1,0 +1,480 @@
+#include "vigil/features/url_features.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace vigil::features {
+namespace {
+
+constexpr std::array<std::string_view, kNumFeatures> kNames = {
+    "url_length", "host_length", "path_length", "query_length", "registrable_domain_length",
+    "registrable_label_length", "public_suffix_length", "subdomain_length",
+    "url_dot_count", "url_hyphen_count", "url_underscore_count", "url_slash_count", "url_question_count",
+    "url_equals_count", "url_ampersand_count", "url_at_count", "url_tilde_count", "url_percent_count",
+    "url_plus_count", "url_digit_count",
+    "url_digit_ratio", "url_letter_ratio", "url_uppercase_ratio", "url_special_ratio",
+    "host_dot_count", "host_hyphen_count", "host_digit_count", "subdomain_depth",
+    "host_entropy", "path_query_entropy", "url_entropy",
+    "host_is_ipv4", "host_is_ipv6", "punycode_label_count", "non_ascii_count",
+    "tld_abused", "tld_country_code", "tld_generic_legacy", "public_suffix_label_count",
+    "has_port", "port_non_standard",
+    "sensitive_words_host", "sensitive_words_path_query",
+    "brand_in_subdomain", "brand_in_path_query", "brand_in_registrable_label", "registrable_popularity",
+    "is_shortener", "is_free_hosting", "has_userinfo", "double_slash_in_path", "embedded_url_count",
+    "ext_script_page", "ext_html", "ext_executable_or_archive", "ext_other",
+    "query_param_count", "longest_host_label", "longest_path_token", "hex_token_count", "longest_digit_run",
+    "max_repeated_char_run", "path_depth", "host_max_consonant_run", "registrable_label_vowel_ratio",
+    "registrable_label_digit_count", "registrable_label_hyphen_count", "email_in_path_query",
+    "longest_query_value", "tld_token_outside_suffix",
+};
+
+// Words phishing pages put in hosts and paths to look official. Stems match longer forms
+// ("verif" -> verify, verification); a word must not contain another (no double counting).
+const std::vector<std::string> kSensitiveWords = {
+    "login",   "logon",   "signin",   "signon",   "verif",     "account",  "secur",     "update",
+    "bank",    "confirm", "password", "passwd",   "billing",   "wallet",   "support",   "webscr",
+    "ebayisapi", "recover", "unlock", "suspend",  "authenticat", "validat", "credential", "invoice",
+    "payment", "alert",   "restor",   "reactivat", "customer", "limited",  "unusual",   "helpdesk",
+};
+
+// Cheap or free TLDs over-represented in phishing and abuse reports (Interisle "Phishing
+// Landscape", Spamhaus "most abused TLDs"). A small fixed table: see docs/features.md.
+constexpr std::string_view kAbusedTlds[] = {
+    "accountant", "bar",   "bid",     "buzz",     "cc",   "cf",   "cfd",    "click", "club",    "country",
+    "cricket",    "cyou",  "date",    "download", "email", "faith", "fit",   "fun",   "ga",      "gdn",
+    "gq",         "host",  "icu",     "kim",      "link", "live", "loan",   "men",   "ml",      "monster",
+    "online",     "party", "pw",      "racing",   "rest", "review", "sbs",  "science", "shop",  "site",
+    "space",      "store", "stream",  "su",       "tk",   "top",  "trade",  "uno",   "vip",     "website",
+    "win",        "work",  "ws",      "xyz"};
+
+constexpr std::string_view kLegacyGenericTlds[] = {"com", "edu", "gov", "int", "mil", "net", "org"};
+
+// URL shorteners: a short link hides the destination.
+constexpr std::string_view kShorteners[] = {
+    "adf.ly",  "bit.ly",    "bitly.com", "bl.ink",  "buff.ly", "clck.ru",    "cutt.ly",  "db.tt",
+    "goo.gl",  "is.gd",     "lnkd.in",   "ow.ly",   "qr.net",  "rb.gy",      "rebrand.ly", "s.id",
+    "shorte.st", "shorturl.at", "soo.gd", "t.co",   "t.ly",    "tiny.cc",    "tinyurl.com", "tr.im",
+    "u.to",    "urlz.fr",   "v.gd",      "x.co"};
+
+// Free hosting and site builders: anyone can publish under these names in minutes.
+constexpr std::string_view kFreeHosting[] = {
+    "000webhostapp.com", "appspot.com",     "azurewebsites.net", "blogspot.com",    "carrd.co",
+    "docs.google.com",   "drive.google.com", "duckdns.org",      "firebaseapp.com", "forms.gle",
+    "github.io",         "gitlab.io",       "glitch.me",         "godaddysites.com", "herokuapp.com",
+    "ipfs.io",           "jimdosite.com",   "mystrikingly.com",  "netlify.app",     "ngrok.io",
+    "pages.dev",         "r2.dev",          "repl.co",           "sites.google.com", "squarespace.com",
+    "storage.googleapis.com", "surge.sh",   "vercel.app",        "web.app",         "webflow.io",
+    "weebly.com",        "weeblysite.com",  "wixsite.com",       "wordpress.com",   "workers.dev",
+    "yolasite.com"};
+
+constexpr std::string_view kScriptExts[] = {"asp", "aspx", "cfm", "cgi", "do", "jsp", "php", "php3", "php5", "pl"};
+constexpr std::string_view kHtmlExts[] = {"htm", "html", "shtml", "xhtml"};
+constexpr std::string_view kExecArchiveExts[] = {"7z",  "apk", "bat", "bin", "cmd", "dmg", "exe", "gz", "iso",
+                                                 "jar", "msi", "ps1", "rar", "scr", "tar", "vbs", "zip"};
+constexpr std::string_view kTldTokens[] = {"co", "com", "edu", "gov", "net", "org"};
+
+template <size_t N>
+bool in_table(const std::string_view (&table)[N], std::string_view s) {
+    for (std::string_view t : table) {
+        if (t == s) return true;
+    }
+    return false;
+}
+
+bool ends_with_domain(std::string_view host, std::string_view domain) {
+    if (host.size() < domain.size()) return false;
+    if (host.substr(host.size() - domain.size()) != domain) return false;
+    return host.size() == domain.size() || host[host.size() - domain.size() - 1] == '.';
+}
+
+// Character classes for the single pass over the URL.
+enum : uint8_t { kDigit = 1, kLower = 2, kUpper = 4, kHexLetter = 8, kVowel = 16 };
+constexpr std::array<uint8_t, 256> make_classes() {
+    std::array<uint8_t, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
+    for (int c = 'a'; c <= 'z'; ++c) t[c] = kLower;
+    for (int c = 'A'; c <= 'Z'; ++c) t[c] = kUpper;
+    for (int c = 'a'; c <= 'f'; ++c) t[c] |= kHexLetter;
+    for (int c = 'A'; c <= 'F'; ++c) t[c] |= kHexLetter;
+    for (char c : std::string_view("aeiouAEIOU")) t[static_cast<unsigned char>(c)] |= kVowel;
+    return t;
+}
+constexpr std::array<uint8_t, 256> kClass = make_classes();
+inline bool is_alnum(char c) { return kClass[static_cast<unsigned char>(c)] & (kDigit | kLower | kUpper); }
+inline bool is_letter(char c) { return kClass[static_cast<unsigned char>(c)] & (kLower | kUpper); }
+inline bool is_digit(char c) { return kClass[static_cast<unsigned char>(c)] & kDigit; }
+inline bool is_hex(char c) { return kClass[static_cast<unsigned char>(c)] & (kDigit | kHexLetter); }
+inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Shannon entropy (bits per byte) of a byte histogram: log2(n) - sum(c*log2 c)/n.
+float entropy(const std::array<uint16_t, 256>& hist, size_t n) {
+    if (n == 0) return 0.0f;
+    static const std::array<float, 1024> kCLogC = [] {
+        std::array<float, 1024> t{};
+        for (size_t c = 1; c < t.size(); ++c) t[c] = static_cast<float>(c * std::log2(static_cast<double>(c)));
+        return t;
+    }();
+    double sum = 0.0;
+    for (uint16_t c : hist) {
+        if (c == 0) continue;
+        sum += c < kCLogC.size() ? kCLogC[c] : c * std::log2(static_cast<double>(c));
+    }
+    const double h = std::log2(static_cast<double>(n)) - sum / static_cast<double>(n);
+    return static_cast<float>(std::max(0.0, h));
+}
+
+// Case-insensitive occurrences of `needle` (lower-case) in `text`.
+size_t count_ci(std::string_view text, std::string_view needle) {
+    size_t n = 0;
+    if (needle.empty() || text.size() < needle.size()) return 0;
+    for (size_t i = 0; i + needle.size() <= text.size(); ++i) {
+        if (lower(text[i]) != needle[0]) continue;
+        size_t k = 1;
+        while (k < needle.size() && lower(text[i + k]) == needle[k]) ++k;
+        if (k == needle.size()) ++n;
+    }
+    return n;
+}
+
+size_t count_char(std::string_view s, char c) { return static_cast<size_t>(std::count(s.begin(), s.end(), c)); }
+
+size_t longest_run(std::string_view s, bool (*pred)(char)) {
+    size_t best = 0, run = 0;
+    for (char c : s) {
+        run = pred(c) ? run + 1 : 0;
+        best = std::max(best, run);
+    }
+    return best;
+}
+
+// A fixed buffer holding "[userinfo@]host[:port][path][?query]" (truncated past its size).
+class Scratch {
+public:
+    void append(std::string_view s) {
+        const size_t n = std::min(s.size(), buf_.size() - size_);
+        std::memcpy(buf_.data() + size_, s.data(), n);
+        size_ += n;
+    }
+    void push(char c) { append(std::string_view(&c, 1)); }
+    size_t size() const { return size_; }
+    std::string_view view(size_t from = 0, size_t to = SIZE_MAX) const {
+        from = std::min(from, size_);
+        to = std::min(to, size_);
+        return {buf_.data() + from, to - from};
+    }
+
+private:
+    std::array<char, 3 * url::kMaxUrlBytes + 64> buf_;
+    size_t size_ = 0;
+};
+
+}  // namespace
+
+std::span<const std::string_view> feature_names() { return kNames; }
+
+UrlFeatureExtractor::UrlFeatureExtractor(const domain::PublicSuffixList& psl, const domain::BrandList& brands)
+    : psl_(psl), brands_(brands), sensitive_words_(kSensitiveWords) {}
+
+void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) const {
+    f.fill(0.0f);
+    const bool is_ip = u.host_kind != url::HostKind::kName;
+
+    // Host without a leading "www." label (only when something registrable remains).
+    std::string_view host = u.host;
+    if (!is_ip && host.size() > 4 && host.substr(0, 4) == "www." && host.find('.', 4) != std::string_view::npos) {
+        host.remove_prefix(4);
+    }
+    std::string_view reg = is_ip ? host : psl_.registrable_domain(host);
+    std::string_view suffix = is_ip ? std::string_view{} : psl_.public_suffix(reg);
+    // Free hosting platforms missing from the PSL private section (e.g. 000webhostapp.com) act as
+    // suffixes too: "paypal-login.000webhostapp.com" is the user's site, not a popular domain.
+    bool free_hosting = false;
+    if (!is_ip) {
+        for (std::string_view d : kFreeHosting) {
+            if (!ends_with_domain(host, d)) continue;
+            free_hosting = true;
+            if (host.size() > d.size() && reg.size() <= d.size()) {
+                const std::string_view before = host.substr(0, host.size() - d.size() - 1);
+                const size_t dot = before.rfind('.');
+                reg = host.substr(dot == std::string_view::npos ? 0 : dot + 1);
+                suffix = d;
+            }
+            break;
+        }
+    }
+    std::string_view label = reg;  // registrable domain without its public suffix
+    if (!suffix.empty() && suffix.size() + 1 < reg.size()) label = reg.substr(0, reg.size() - suffix.size() - 1);
+    if (is_ip) label = {};
+    const std::string_view sub = reg.size() + 1 < host.size() ? host.substr(0, host.size() - reg.size() - 1)
+                                                              : std::string_view{};
+    // A lone "/" path counts as no path.
+    const std::string_view path = u.path == "/" ? std::string_view{} : std::string_view(u.path);
+    const std::string_view query = u.query;
+
+    Scratch s;
+    if (u.has_userinfo) {
+        s.append(u.userinfo);
+        s.push('@');
+    }
+    const size_t host_begin = s.size();
+    s.append(host);
+    const size_t host_end = s.size();
+    if (u.port) {
+        char digits[8];
+        int n = 0;
+        unsigned p = *u.port;
+        do {
+            digits[n++] = static_cast<char>('0' + p % 10);
+            p /= 10;
+        } while (p != 0);
+        s.push(':');
+        while (n > 0) s.push(digits[--n]);
+    }
+    const size_t pq_begin = s.size();
+    s.append(path);
+    const size_t path_end = s.size();
+    if (u.has_query) {
+        s.push('?');
+        s.append(query);
+    }
+    const std::string_view all = s.view();
+    const std::string_view host_v = s.view(host_begin, host_end);
+    const std::string_view pq = s.view(pq_begin);
+    const std::string_view path_v = s.view(pq_begin, path_end);
+
+    // One pass over the whole URL: character classes, histograms, runs.
+    std::array<uint16_t, 256> hist_host{}, hist_pq{}, hist_other{};
+    size_t digits = 0, letters = 0, upper = 0, non_ascii = 0, hex_tokens = 0;
+    size_t counts[256] = {};
+    size_t repeat_run = 0, max_repeat = 0, hex_run = 0;
+    for (size_t i = 0; i < all.size(); ++i) {
+        const auto c = static_cast<unsigned char>(all[i]);
+        ++counts[c];
+        if (i >= host_begin && i < host_end) ++hist_host[c];
+        else if (i >= pq_begin) ++hist_pq[c];
+        else ++hist_other[c];
+        const uint8_t cls = kClass[c];
+        digits += (cls & kDigit) != 0;
+        letters += (cls & (kLower | kUpper)) != 0;
+        upper += (cls & kUpper) != 0;
+        non_ascii += c >= 0x80;
+        repeat_run = (i > 0 && all[i - 1] == all[i]) ? repeat_run + 1 : 1;
+        max_repeat = std::max(max_repeat, repeat_run);
+        if (cls & (kDigit | kHexLetter)) {
+            ++hex_run;
+        } else {
+            hex_tokens += hex_run >= 16;
+            hex_run = 0;
+        }
+    }
+    hex_tokens += hex_run >= 16;
+    // Percent-encoded non-ASCII bytes ("%C3%A9") count as non-ASCII too.
+    for (size_t i = 0; i + 2 < all.size(); ++i) {
+        if (all[i] == '%' && is_hex(all[i + 1]) && is_hex(all[i + 2]) && all[i + 1] >= '8') ++non_ascii;
+    }
+
+    const float n = static_cast<float>(all.size());
+    f[kUrlLength] = n;
+    f[kHostLength] = static_cast<float>(host.size());
+    f[kPathLength] = static_cast<float>(path.size());
+    f[kQueryLength] = static_cast<float>(query.size());
+    f[kRegistrableDomainLength] = static_cast<float>(reg.size());
+    f[kRegistrableLabelLength] = static_cast<float>(label.size());
+    f[kPublicSuffixLength] = static_cast<float>(suffix.size());
+    f[kSubdomainLength] = static_cast<float>(sub.size());
+
+    f[kUrlDotCount] = static_cast<float>(counts['.']);
+    f[kUrlHyphenCount] = static_cast<float>(counts['-']);
+    f[kUrlUnderscoreCount] = static_cast<float>(counts['_']);
+    f[kUrlSlashCount] = static_cast<float>(counts['/']);
+    f[kUrlQuestionCount] = static_cast<float>(counts['?']);
+    f[kUrlEqualsCount] = static_cast<float>(counts['=']);
+    f[kUrlAmpersandCount] = static_cast<float>(counts['&']);
+    f[kUrlAtCount] = static_cast<float>(counts['@']);
+    f[kUrlTildeCount] = static_cast<float>(counts['~']);
+    f[kUrlPercentCount] = static_cast<float>(counts['%']);
+    f[kUrlPlusCount] = static_cast<float>(counts['+']);
+    f[kUrlDigitCount] = static_cast<float>(digits);
+    f[kUrlDigitRatio] = n > 0 ? static_cast<float>(digits) / n : 0.0f;
+    f[kUrlLetterRatio] = n > 0 ? static_cast<float>(letters) / n : 0.0f;
+    f[kUrlUppercaseRatio] = letters > 0 ? static_cast<float>(upper) / static_cast<float>(letters) : 0.0f;
+    f[kUrlSpecialRatio] = n > 0 ? static_cast<float>(all.size() - digits - letters) / n : 0.0f;
+
+    f[kHostDotCount] = static_cast<float>(count_char(host_v, '.'));
+    f[kHostHyphenCount] = static_cast<float>(count_char(host_v, '-'));
+    size_t host_digits = 0;
+    for (char c : host_v) host_digits += is_digit(c);
+    f[kHostDigitCount] = static_cast<float>(host_digits);
+    f[kSubdomainDepth] = sub.empty() ? 0.0f : static_cast<float>(count_char(sub, '.') + 1);
+
+    f[kHostEntropy] = entropy(hist_host, host_v.size());
+    f[kPathQueryEntropy] = entropy(hist_pq, pq.size());
+    std::array<uint16_t, 256> hist_all{};
+    for (size_t c = 0; c < 256; ++c) {
+        hist_all[c] = static_cast<uint16_t>(hist_host[c] + hist_pq[c] + hist_other[c]);
+    }
+    f[kUrlEntropy] = entropy(hist_all, all.size());
+
+    f[kHostIsIpv4] = u.host_kind == url::HostKind::kIPv4 ? 1.0f : 0.0f;
+    f[kHostIsIpv6] = u.host_kind == url::HostKind::kIPv6 ? 1.0f : 0.0f;
+    size_t puny = 0;
+    for (size_t i = 0; i + 4 <= host.size(); ++i) {
+        if ((i == 0 || host[i - 1] == '.') && host.substr(i, 4) == "xn--") ++puny;
+    }
+    f[kPunycodeLabelCount] = static_cast<float>(puny);
+    f[kNonAsciiCount] = static_cast<float>(non_ascii);
+
+    if (!is_ip) {
+        const size_t last_dot = host.rfind('.');
+        const std::string_view tld = last_dot == std::string_view::npos ? host : host.substr(last_dot + 1);
+        f[kTldAbused] = std::binary_search(std::begin(kAbusedTlds), std::end(kAbusedTlds), tld) ? 1.0f : 0.0f;
+        f[kTldCountryCode] = (tld.size() == 2 && is_letter(tld[0]) && is_letter(tld[1])) ? 1.0f : 0.0f;
+        f[kTldGenericLegacy] = in_table(kLegacyGenericTlds, tld) ? 1.0f : 0.0f;
+        f[kPublicSuffixLabelCount] = suffix.empty() ? 0.0f : static_cast<float>(count_char(suffix, '.') + 1);
+    }
+    if (u.port) {
+        f[kHasPort] = 1.0f;
+        f[kPortNonStandard] = (*u.port != 80 && *u.port != 443) ? 1.0f : 0.0f;
+    }
+
+    f[kSensitiveWordsHost] = static_cast<float>(sensitive_words_.count(host));
+    f[kSensitiveWordsPathQuery] = static_cast<float>(sensitive_words_.count(pq));
+
+    size_t brand_sub = 0, brand_pq = 0;
+    brands_.for_each_brand(sub, [&](std::string_view brand, size_t, size_t) { brand_sub += brand != label; });
+    brands_.for_each_brand(pq, [&](std::string_view brand, size_t, size_t) { brand_pq += brand != label; });
+    f[kBrandInSubdomain] = static_cast<float>(brand_sub);
+    f[kBrandInPathQuery] = static_cast<float>(brand_pq);
+    const size_t reg_rank = is_ip ? 0 : brands_.rank(reg);
+    if (reg_rank == 0 && !label.empty()) {
+        bool embedded = false;
+        brands_.for_each_brand(label, [&](std::string_view brand, size_t, size_t) {
+            embedded = embedded || brand.size() < label.size();
+        });
+        f[kBrandInRegistrableLabel] = embedded ? 1.0f : 0.0f;
+    }
+    f[kRegistrablePopularity] =
+        reg_rank == 0 ? 0.0f : std::max(0.0f, 5.0f - static_cast<float>(std::log10(static_cast<double>(reg_rank))));
+
+    if (!is_ip) {
+        for (std::string_view d : kShorteners) {
+            if (reg == d || host == d) f[kIsShortener] = 1.0f;
+        }
+    }
+    f[kIsFreeHosting] = free_hosting ? 1.0f : 0.0f;
+    f[kHasUserinfo] = u.has_userinfo ? 1.0f : 0.0f;
+    size_t double_slash = 0;
+    for (size_t i = 0; i + 1 < path_v.size(); ++i) double_slash += path_v[i] == '/' && path_v[i + 1] == '/';
+    f[kDoubleSlashInPath] = static_cast<float>(double_slash);
+    f[kEmbeddedUrlCount] = static_cast<float>(count_ci(pq, "http") + count_ci(pq, "www."));
+
+    // Extension of the last path segment.
+    const size_t last_slash = path_v.rfind('/');
+    const std::string_view last_segment = last_slash == std::string_view::npos ? path_v : path_v.substr(last_slash + 1);
+    const size_t ext_dot = last_segment.rfind('.');
+    if (ext_dot != std::string_view::npos && ext_dot > 0) {
+        const std::string_view ext_raw = last_segment.substr(ext_dot + 1);
+        if (!ext_raw.empty() && ext_raw.size() <= 6 && std::all_of(ext_raw.begin(), ext_raw.end(), is_alnum)) {
+            char buf[6];
+            for (size_t i = 0; i < ext_raw.size(); ++i) buf[i] = lower(ext_raw[i]);
+            const std::string_view ext(buf, ext_raw.size());
+            if (in_table(kScriptExts, ext)) f[kExtScriptPage] = 1.0f;
+            else if (in_table(kHtmlExts, ext)) f[kExtHtml] = 1.0f;
+            else if (in_table(kExecArchiveExts, ext)) f[kExtExecutableOrArchive] = 1.0f;
+            else f[kExtOther] = 1.0f;
+        }
+    }
+
+    size_t params = 0, longest_value = 0;
+    if (u.has_query) {
+        size_t start = 0;
+        while (start <= query.size()) {
+            size_t end = query.find_first_of("&;", start);
+            if (end == std::string_view::npos) end = query.size();
+            const std::string_view param = query.substr(start, end - start);
+            if (!param.empty()) {
+                ++params;
+                const size_t eq = param.find('=');
+                longest_value = std::max(longest_value, eq == std::string_view::npos ? 0 : param.size() - eq - 1);
+            }
+            start = end + 1;
+        }
+    }
+    f[kQueryParamCount] = static_cast<float>(params);
+    f[kLongestQueryValue] = static_cast<float>(longest_value);
+
+    size_t longest_label = 0, run = 0;
+    for (char c : host) {
+        run = c == '.' ? 0 : run + 1;
+        longest_label = std::max(longest_label, run);
+    }
+    f[kLongestHostLabel] = static_cast<float>(longest_label);
+    f[kLongestPathToken] = static_cast<float>(longest_run(pq, is_alnum));
+    f[kHexTokenCount] = static_cast<float>(hex_tokens);
+    f[kLongestDigitRun] = static_cast<float>(longest_run(all, is_digit));
+    f[kMaxRepeatedCharRun] = static_cast<float>(max_repeat);
+
+    size_t depth = 0;
+    for (size_t i = 0; i < path_v.size(); ++i) {
+        if (path_v[i] != '/' && (i == 0 || path_v[i - 1] == '/')) ++depth;
+    }
+    f[kPathDepth] = static_cast<float>(depth);
+
+    if (!is_ip) {
+        size_t cons = 0, best_cons = 0;
+        for (char c : host) {
+            const uint8_t cls = kClass[static_cast<unsigned char>(c)];
+            cons = ((cls & kLower) && !(cls & kVowel) && c != 'y') ? cons + 1 : 0;
+            best_cons = std::max(best_cons, cons);
+        }
+        f[kHostMaxConsonantRun] = static_cast<float>(best_cons);
+        size_t vowels = 0, label_letters = 0, label_digits = 0;
+        for (char c : label) {
+            const uint8_t cls = kClass[static_cast<unsigned char>(c)];
+            vowels += (cls & kVowel) != 0;
+            label_letters += (cls & (kLower | kUpper)) != 0;
+            label_digits += (cls & kDigit) != 0;
+        }
+        f[kRegistrableLabelVowelRatio] =
+            label_letters > 0 ? static_cast<float>(vowels) / static_cast<float>(label_letters) : 0.0f;
+        f[kRegistrableLabelDigitCount] = static_cast<float>(label_digits);
+        f[kRegistrableLabelHyphenCount] = static_cast<float>(count_char(label, '-'));
+    }
+
+    // "name@domain.tld" in the path or query (victim e-mail in phishing kits' links).
+    for (size_t at = pq.find('@'); at != std::string_view::npos; at = pq.find('@', at + 1)) {
+        if (at == 0 || !is_alnum(pq[at - 1])) continue;
+        size_t j = at + 1;
+        while (j < pq.size() && (is_alnum(pq[j]) || pq[j] == '-')) ++j;
+        if (j > at + 1 && j + 2 < pq.size() && pq[j] == '.' && is_letter(pq[j + 1]) && is_letter(pq[j + 2])) {
+            f[kEmailInPathQuery] = 1.0f;
+            break;
+        }
+    }
+
+    // "com", "net", ... used as a label before the registrable domain or as ".com" in the path.
+    size_t tld_tokens = 0;
+    size_t start = 0;
+    while (start < sub.size()) {
+        size_t dot = sub.find('.', start);
+        if (dot == std::string_view::npos) dot = sub.size();
+        tld_tokens += in_table(kTldTokens, sub.substr(start, dot - start));
+        start = dot + 1;
+    }
+    for (size_t i = 0; i < pq.size(); ++i) {
+        if (pq[i] != '.') continue;
+        size_t j = i + 1;
+        while (j < pq.size() && is_letter(pq[j]) && j - i <= 3) ++j;
+        if (j - i - 1 < 2 || j - i - 1 > 3 || (j < pq.size() && is_alnum(pq[j]))) continue;
+        char buf[3];
+        for (size_t k = i + 1; k < j; ++k) buf[k - i - 1] = lower(pq[k]);
+        tld_tokens += in_table(kTldTokens, std::string_view(buf, j - i - 1));
+    }
+    f[kTldTokenOutsideSuffix] = static_cast<float>(tld_tokens);
+}
+
+}  // namespace vigil::features
