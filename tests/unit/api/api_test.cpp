@@ -1,0 +1,195 @@
+// Unit tests of the HTTP-agnostic api module: JSON writer, router, problems, severity, and the
+// check handlers' validation over a tiny hand-made model.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <cmath>
+
+#include "vigil/api/check_routes.hpp"
+#include "vigil/api/json_writer.hpp"
+#include "vigil/api/problem.hpp"
+#include "vigil/api/router.hpp"
+#include "vigil/api/url_checker.hpp"
+
+namespace vigil::api {
+namespace {
+
+namespace json = boost::json;
+
+TEST(JsonWriter, EscapesControlQuotesAndInvalidUtf8) {
+    std::string out;
+    append_json_string(out, std::string("a\"b\\c\n\x01\xff\xc3\xbc", 10));
+    EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\u0001\xEF\xBF\xBD\xC3\xBC\"");
+    json::error_code ec;
+    json::parse(out, ec);
+    EXPECT_FALSE(ec);
+}
+
+TEST(JsonWriter, WritesNestedStructuresAndNullForNaN) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().field("a", 1).key("b").begin_array().value(1.5).value(std::nan("")).end_array();
+    w.field("c", true).end_object();
+    EXPECT_EQ(out, R"({"a":1,"b":[1.5,null],"c":true})");
+}
+
+TEST(Severity, ThresholdsFollowTheContract) {
+    EXPECT_EQ(severity_from_score(0.8), Severity::kHigh);
+    EXPECT_EQ(severity_from_score(0.7999), Severity::kMedium);
+    EXPECT_EQ(severity_from_score(0.5), Severity::kMedium);
+    EXPECT_EQ(severity_from_score(0.3), Severity::kLow);
+    EXPECT_EQ(severity_from_score(0.2999), Severity::kInfo);
+}
+
+TEST(Problem, HasTheRfc7807Fields) {
+    auto r = problem(415, "x", "Title", "detail \"quoted\"");
+    EXPECT_EQ(r.status, 415u);
+    EXPECT_EQ(r.content_type, "application/problem+json");
+    auto o = json::parse(r.body).as_object();
+    EXPECT_EQ(o.at("status").as_int64(), 415);
+    EXPECT_EQ(o.at("title").as_string(), "Title");
+    EXPECT_EQ(o.at("detail").as_string(), "detail \"quoted\"");
+    EXPECT_EQ(o.at("type").as_string(), "https://vigil.dev/problems/x");
+}
+
+TEST(Router, MatchesExactAndPrefixAndAnswers404And405) {
+    Router router;
+    router.add(Method::kPost, "/a", "/a", [](const HttpRequest&) { HttpResponse r;
+        r.status = 201;
+        return r;
+    });
+    router.add(Method::kGet, "/d/*", "/d/{name}", [](const HttpRequest&) { HttpResponse r;
+        r.status = 202;
+        return r;
+    });
+    HttpResponse fallback;
+    HttpRequest req;
+    req.method = Method::kPost;
+    req.path = "/a";
+    auto m = router.match(req, fallback);
+    ASSERT_NE(m.handler, nullptr);
+    EXPECT_EQ((*m.handler)(req).status, 201u);
+
+    req.method = Method::kGet;
+    m = router.match(req, fallback);
+    EXPECT_EQ(m.handler, nullptr);
+    EXPECT_EQ(fallback.status, 405u);
+    ASSERT_FALSE(fallback.headers.empty());
+    EXPECT_EQ(fallback.headers[0].second, "POST");
+
+    req.path = "/d/example.com";
+    m = router.match(req, fallback);
+    ASSERT_NE(m.handler, nullptr);
+    EXPECT_EQ(m.route_label, "/d/{name}");
+    req.method = Method::kHead;
+    EXPECT_NE(router.match(req, fallback).handler, nullptr);
+
+    req.path = "/d/";  // prefix needs a non-empty rest
+    EXPECT_EQ(router.match(req, fallback).handler, nullptr);
+    EXPECT_EQ(fallback.status, 404u);
+}
+
+// A one-tree model over the binary's features: score is high when feature 0 (URL length) >= 30.
+std::string tiny_model_json() {
+    const size_t n = features::kNumFeatures;
+    return R"({"learner":{"attributes":{},"feature_names":[],"feature_types":[],
+      "gradient_booster":{"model":{"gbtree_model_param":{"num_parallel_tree":"1","num_trees":"1"},
+        "tree_info":[0],"trees":[{"base_weights":[0,-3,3],"categories":[],"categories_nodes":[],
+        "categories_segments":[],"categories_sizes":[],"default_left":[0,0,0],"id":0,
+        "left_children":[1,-1,-1],"loss_changes":[1,0,0],"parents":[2147483647,0,0],
+        "right_children":[2,-1,-1],"split_conditions":[30,-3,3],"split_indices":[0,0,0],
+        "split_type":[0,0,0],"sum_hessian":[10,5,5],
+        "tree_param":{"num_deleted":"0","num_feature":")" +
+           std::to_string(n) + R"(","num_nodes":"3","size_leaf_vector":"0"}}]},"name":"gbtree"},
+      "learner_model_param":{"base_score":"5E-1","boost_from_average":"1","num_class":"0","num_feature":")" +
+           std::to_string(n) + R"(","num_target":"1"},"objective":{"name":"binary:logistic",
+      "reg_loss_param":{"scale_pos_weight":"1"}}},"version":[1,7,4]})";
+}
+
+class CheckRoutesTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto psl = domain::PublicSuffixList::load_default();
+        ASSERT_TRUE(psl.ok()) << psl.error().message;
+        psl_ = std::make_unique<domain::PublicSuffixList>(std::move(*psl));
+        brands_ = domain::BrandList::from_domains({"paypal.com", "google.com"});
+        auto forest = ml::Forest::parse_xgboost_json(tiny_model_json());
+        ASSERT_TRUE(forest.ok()) << forest.error().message;
+        forest_ = std::make_unique<ml::Forest>(std::move(*forest));
+        checker_ = std::make_unique<UrlChecker>(UrlModel{forest_.get(), 0.5, "tiny", "1"}, *psl_, brands_,
+                                                UrlCheckerOptions{});
+        add_check_routes(router_, *checker_, CheckRoutesOptions{}, [this](const UrlVerdict&) { ++observed_; });
+    }
+
+    HttpResponse post(std::string_view path, std::string_view body, std::string_view type = "application/json") {
+        HttpRequest req;
+        req.method = Method::kPost;
+        req.path = path;
+        req.content_type = type;
+        req.body = body;
+        HttpResponse fallback;
+        auto m = router_.match(req, fallback);
+        return m.handler ? (*m.handler)(req) : fallback;
+    }
+
+    std::unique_ptr<domain::PublicSuffixList> psl_;
+    domain::BrandList brands_;
+    std::unique_ptr<ml::Forest> forest_;
+    std::unique_ptr<UrlChecker> checker_;
+    Router router_;
+    int observed_ = 0;
+};
+
+TEST_F(CheckRoutesTest, ScoresAndObserves) {
+    auto r = post("/api/v1/check", R"({"url":"http://a-rather-long-host-name.example.com/some/long/path"})");
+    ASSERT_EQ(r.status, 200u) << r.body;
+    auto o = json::parse(r.body).as_object();
+    EXPECT_EQ(o.at("verdict").as_string(), "phishing");
+    EXPECT_NEAR(o.at("score").to_number<double>(), 1.0 / (1.0 + std::exp(-3.0)), 1e-5);
+    EXPECT_EQ(o.at("explanation").as_string(), "treeshap");
+    ASSERT_EQ(o.at("reasons").as_array().size(), 1u);
+    EXPECT_EQ(observed_, 1);
+
+    auto short_url = json::parse(post("/api/v1/check", R"({"url":"a.com"})").body).as_object();
+    EXPECT_EQ(short_url.at("verdict").as_string(), "benign");
+    EXPECT_EQ(short_url.at("explanation").as_string(), "path");
+}
+
+TEST_F(CheckRoutesTest, ValidationErrors) {
+    EXPECT_EQ(post("/api/v1/check", "{").status, 400u);
+    EXPECT_EQ(post("/api/v1/check", "[]").status, 400u);
+    EXPECT_EQ(post("/api/v1/check", "{}").status, 400u);
+    EXPECT_EQ(post("/api/v1/check", R"({"url":1})").status, 400u);
+    EXPECT_EQ(post("/api/v1/check", R"({"url":""})").status, 400u);
+    EXPECT_EQ(post("/api/v1/check", R"({"url":"a.com","x":1})").status, 400u);
+    EXPECT_EQ(post("/api/v1/check", R"({"url":"a.com","explain":"maybe"})").status, 400u);
+    EXPECT_EQ(post("/api/v1/check", R"({"url":"a.com"})", "text/plain").status, 415u);
+    EXPECT_EQ(post("/api/v1/check", R"({"url":"http://a.com/)" + std::string(9000, 'x') + "\"}").status, 413u);
+    EXPECT_EQ(post("/api/v1/check", R"({"url":[[[[[[[[[[[[1]]]]]]]]]]]]})").status, 400u);
+    EXPECT_EQ(observed_, 0);
+}
+
+TEST_F(CheckRoutesTest, BatchKeepsOrderAndReportsBadEntries) {
+    auto r = post("/api/v1/check/batch", R"({"urls":["a.com","http://","b.com"]})");
+    ASSERT_EQ(r.status, 200u) << r.body;
+    auto results = json::parse(r.body).at("results").as_array();
+    ASSERT_EQ(results.size(), 3u);
+    EXPECT_EQ(results[0].at("url").as_string(), "a.com");
+    EXPECT_TRUE(results[1].as_object().contains("error"));
+    EXPECT_EQ(results[2].at("url").as_string(), "b.com");
+    EXPECT_EQ(observed_, 2);
+    EXPECT_EQ(post("/api/v1/check/batch", R"({"urls":[]})").status, 400u);
+    EXPECT_EQ(post("/api/v1/check/batch", R"({"urls":"a.com"})").status, 400u);
+}
+
+TEST_F(CheckRoutesTest, CacheServesRepeatsAndExactBypassesIt) {
+    ASSERT_EQ(post("/api/v1/check", R"({"url":"repeat.example/x"})").status, 200u);
+    auto again = json::parse(post("/api/v1/check", R"({"url":"REPEAT.example/x"})").body).as_object();
+    EXPECT_TRUE(again.at("cached").as_bool());
+    auto exact = json::parse(post("/api/v1/check", R"({"url":"repeat.example/x","explain":"exact"})").body).as_object();
+    EXPECT_FALSE(exact.at("cached").as_bool());
+    EXPECT_EQ(exact.at("explanation").as_string(), "treeshap");
+}
+
+}  // namespace
+}  // namespace vigil::api
