@@ -3,14 +3,13 @@
 //
 // Why sharded: the verdict cache sits on the hot path of every request; one mutex per shard keeps threads
 // that look up different URLs from queueing behind each other. The key is hashed once; that hash picks the
-// shard and is reused as the bucket hash inside it. A hit allocates nothing except what copying V costs
+// shard and is stored in the key, so the shard's map never hashes the string again. A hit allocates nothing except what copying V costs
 // (use a std::shared_ptr<const T> as V for large values).
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -46,7 +45,11 @@ public:
         shards_ = std::make_unique<Shard[]>(n);
         shard_count_ = n;
         // Spread the capacity so that the shard capacities add up to exactly capacity_.
-        for (std::size_t i = 0; i < n; ++i) shards_[i].capacity = capacity_ / n + (i < capacity_ % n ? 1 : 0);
+        for (std::size_t i = 0; i < n; ++i) {
+            shards_[i].capacity = capacity_ / n + (i < capacity_ % n ? 1 : 0);
+            // Sized up front so the map never rehashes while a request holds the shard lock.
+            shards_[i].map.reserve(shards_[i].capacity);
+        }
     }
 
     ShardedLruCache(std::size_t capacity, std::chrono::milliseconds ttl, std::size_t shards = 16,
@@ -64,27 +67,27 @@ public:
             misses_.fetch_add(1, std::memory_order_relaxed);
             return std::nullopt;
         }
-        const HashedKey hk{key, hash_key(key)};
-        Shard& shard = shard_for(hk.hash);
+        const KeyView kv{key, hash_key(key)};
+        Shard& shard = shard_for(kv.hash);
         const int64_t now = ttl_ms_ > 0 ? now_ms_() : 0;
         std::lock_guard lock(shard.mutex);
-        auto it = shard.index.find(hk);
-        if (it == shard.index.end()) {
+        auto it = shard.map.find(kv);
+        if (it == shard.map.end()) {
             misses_.fetch_add(1, std::memory_order_relaxed);
             return std::nullopt;
         }
-        auto node = it->second;
-        if (ttl_ms_ > 0 && node->expires_at_ms <= now) {
-            shard.index.erase(it);
-            shard.lru.erase(node);
+        Slot* slot = &*it;
+        if (ttl_ms_ > 0 && slot->second.expires_at_ms <= now) {
+            shard.unlink(slot);
+            shard.map.erase(it);
             expirations_.fetch_add(1, std::memory_order_relaxed);
             size_.fetch_sub(1, std::memory_order_relaxed);
             misses_.fetch_add(1, std::memory_order_relaxed);
             return std::nullopt;
         }
-        shard.lru.splice(shard.lru.begin(), shard.lru, node);
+        shard.move_to_front(slot);
         hits_.fetch_add(1, std::memory_order_relaxed);
-        return node->value;
+        return slot->second.value;
     }
 
     // Inserts or replaces; a replaced entry gets a fresh TTL. Evicts the least recently used entry of the
@@ -95,40 +98,38 @@ public:
         Shard& shard = shard_for(h);
         const int64_t expires = ttl_ms_ > 0 ? now_ms_() + ttl_ms_ : 0;
         std::lock_guard lock(shard.mutex);
-        auto it = shard.index.find(HashedKey{key, h});
-        if (it != shard.index.end()) {
-            auto node = it->second;
-            node->value = std::move(value);
-            node->expires_at_ms = expires;
-            shard.lru.splice(shard.lru.begin(), shard.lru, node);
+        auto it = shard.map.find(KeyView{key, h});
+        if (it != shard.map.end()) {
+            Slot* slot = &*it;
+            slot->second.value = std::move(value);
+            slot->second.expires_at_ms = expires;
+            shard.move_to_front(slot);
             return;
         }
-        if (shard.lru.size() >= shard.capacity) {
-            // Prefer dropping the LRU tail; it is the oldest whether or not it has expired.
-            auto& victim = shard.lru.back();
-            shard.index.erase(HashedKey{victim.key, victim.hash});
-            shard.lru.pop_back();
+        if (shard.map.size() >= shard.capacity) {
+            // The LRU tail goes, whether or not it has expired: it is the oldest either way.
+            Slot* victim = shard.tail;
+            shard.unlink(victim);
+            shard.map.erase(shard.map.find(KeyView{victim->first.text, victim->first.hash}));
             evictions_.fetch_add(1, std::memory_order_relaxed);
             size_.fetch_sub(1, std::memory_order_relaxed);
         }
-        shard.lru.push_front(Node{std::move(key), h, std::move(value), expires});
-        Node& node = shard.lru.front();
-        // The index key views the string owned by the list node; list nodes never move.
-        shard.index.emplace(HashedKey{node.key, h}, shard.lru.begin());
+        auto [pos, inserted] = shard.map.try_emplace(OwnedKey{std::move(key), h}, Entry{std::move(value), expires});
+        (void)inserted;  // always true: the key was absent above and the lock is held
+        shard.push_front(&*pos);
         size_.fetch_add(1, std::memory_order_relaxed);
     }
 
     // Removes one entry; returns whether it was present.
     bool erase(std::string_view key) {
         if (!enabled()) return false;
-        const HashedKey hk{key, hash_key(key)};
-        Shard& shard = shard_for(hk.hash);
+        const KeyView kv{key, hash_key(key)};
+        Shard& shard = shard_for(kv.hash);
         std::lock_guard lock(shard.mutex);
-        auto it = shard.index.find(hk);
-        if (it == shard.index.end()) return false;
-        auto node = it->second;
-        shard.index.erase(it);
-        shard.lru.erase(node);
+        auto it = shard.map.find(kv);
+        if (it == shard.map.end()) return false;
+        shard.unlink(&*it);
+        shard.map.erase(it);
         size_.fetch_sub(1, std::memory_order_relaxed);
         return true;
     }
@@ -137,9 +138,9 @@ public:
         for (std::size_t i = 0; i < shard_count_; ++i) {
             Shard& shard = shards_[i];
             std::lock_guard lock(shard.mutex);
-            size_.fetch_sub(shard.lru.size(), std::memory_order_relaxed);
-            shard.index.clear();
-            shard.lru.clear();
+            size_.fetch_sub(shard.map.size(), std::memory_order_relaxed);
+            shard.map.clear();
+            shard.head = shard.tail = nullptr;
         }
     }
 
@@ -153,30 +154,65 @@ public:
     uint64_t expirations() const { return expirations_.load(std::memory_order_relaxed); }
 
 private:
-    struct Node {
-        std::string key;
+    // The map key owns the URL and carries its hash; lookups use a KeyView with the same hash (heterogeneous
+    // lookup), so a get neither allocates nor hashes the string a second time.
+    struct OwnedKey {
+        std::string text;
         std::size_t hash;
+    };
+    struct KeyView {
+        std::string_view text;
+        std::size_t hash;
+    };
+    struct KeyHash {
+        using is_transparent = void;
+        std::size_t operator()(const OwnedKey& k) const noexcept { return k.hash; }
+        std::size_t operator()(const KeyView& k) const noexcept { return k.hash; }
+    };
+    struct KeyEq {
+        using is_transparent = void;
+        template <class A, class B>
+        bool operator()(const A& a, const B& b) const noexcept {
+            return a.hash == b.hash && std::string_view(a.text) == std::string_view(b.text);
+        }
+    };
+    struct Entry;
+    using Slot = std::pair<const OwnedKey, Entry>;
+    // The LRU list is threaded through the map's own nodes (their addresses are stable), so a hit touches
+    // one node instead of a map node plus a separate list node.
+    struct Entry {
         V value;
-        int64_t expires_at_ms;
+        int64_t expires_at_ms = 0;
+        Slot* prev = nullptr;  // towards the most recently used
+        Slot* next = nullptr;  // towards the least recently used
     };
-    using NodeList = std::list<Node>;
-
-    // A key together with its precomputed hash, so the shard's map never hashes the string again.
-    struct HashedKey {
-        std::string_view key;
-        std::size_t hash;
-        bool operator==(const HashedKey& o) const { return hash == o.hash && key == o.key; }
-    };
-    struct HashedKeyHash {
-        std::size_t operator()(const HashedKey& k) const { return k.hash; }
-    };
+    using Map = std::unordered_map<OwnedKey, Entry, KeyHash, KeyEq>;
 
     // Aligned so that two shards' mutexes never share a cache line.
     struct alignas(64) Shard {
         std::mutex mutex;
-        NodeList lru;  // front = most recently used
-        std::unordered_map<HashedKey, typename NodeList::iterator, HashedKeyHash> index;
+        Map map;
+        Slot* head = nullptr;  // most recently used
+        Slot* tail = nullptr;  // least recently used
         std::size_t capacity = 0;
+
+        void unlink(Slot* s) noexcept {
+            Entry& e = s->second;
+            (e.prev ? e.prev->second.next : head) = e.next;
+            (e.next ? e.next->second.prev : tail) = e.prev;
+            e.prev = e.next = nullptr;
+        }
+        void push_front(Slot* s) noexcept {
+            s->second.prev = nullptr;
+            s->second.next = head;
+            (head ? head->second.prev : tail) = s;
+            head = s;
+        }
+        void move_to_front(Slot* s) noexcept {
+            if (head == s) return;  // already the most recent: no neighbour writes
+            unlink(s);
+            push_front(s);
+        }
     };
 
     static std::size_t hash_key(std::string_view key) { return std::hash<std::string_view>{}(key); }
