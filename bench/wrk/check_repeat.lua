@@ -1,5 +1,6 @@
 -- POST /api/v1/check repeating one URL: the cache-hit path.
 wrk.method = "POST"
+wrk.path = "/api/v1/check"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"url":"http://paypal.com.secure-login.example.ru/webscr?cmd=_login"}'
 done = function(summary, latency, requests)

@@ -7,7 +7,13 @@ dur=${1:-10}
 data=${VIGIL_DATA_DIR:-../shared/data}
 mkdir -p var
 # 20,000 real URLs (both classes) from the PhishStorm-style set.
-zcat "$data/url/phishstorm/urls.csv.gz" | tail -n +2 | cut -d, -f1 | head -20000 > var/bench_urls.txt
+python3 - "$data/url/phishstorm/urls.csv.gz" > var/bench_urls.txt <<'PY'
+import csv, gzip, sys
+rows = list(csv.reader(gzip.open(sys.argv[1], "rt", newline="")))[1:]
+# every 4th row: both classes, 21k distinct URLs
+for url, _ in rows[::4]:
+    print(url)
+PY
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
