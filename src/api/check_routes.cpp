@@ -101,7 +101,7 @@ void add_check_routes(Router& router, UrlChecker& checker, CheckRoutesOptions op
         if (observer) observer(*verdict);
         std::string out;
         out.reserve(768);
-        append_verdict_json(out, *verdict);
+        append_verdict_json(out, std::string_view(url.data(), url.size()), *verdict);
         return json_response(std::move(out));
     });
 
@@ -144,7 +144,7 @@ void add_check_routes(Router& router, UrlChecker& checker, CheckRoutesOptions op
                            auto verdict = checker.check(url, exact);
                            if (verdict) {
                                if (observer) observer(*verdict);
-                               append_verdict_json(out, *verdict);
+                               append_verdict_json(out, std::string_view(url.data(), url.size()), *verdict);
                                continue;
                            }
                            msg = verdict.error().message;

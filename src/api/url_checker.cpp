@@ -22,7 +22,7 @@ UrlChecker::UrlChecker(UrlModel model, const domain::PublicSuffixList& psl, cons
       options_(options),
       cache_(options.cache_capacity, std::chrono::milliseconds(options.cache_ttl_ms)) {}
 
-Result<UrlVerdict> UrlChecker::check(std::string_view input, bool force_exact) {
+Result<UrlCheck> UrlChecker::check(std::string_view input, bool force_exact) {
     const auto start = std::chrono::steady_clock::now();
     auto canonical = url::canonicalize(input);
     if (!canonical) {
@@ -30,35 +30,28 @@ Result<UrlVerdict> UrlChecker::check(std::string_view input, bool force_exact) {
         return canonical.error();
     }
     if (!force_exact) {
-        if (auto hit = cache_.get(*canonical)) {
-            UrlVerdict v = **hit;
-            v.url = std::string(input);
-            v.cached = true;
-            v.took_us = elapsed_us(start);
-            return v;
-        }
+        if (auto hit = cache_.get(*canonical)) return UrlCheck{std::move(*hit), true, elapsed_us(start)};
     }
     auto parsed = url::parse(input);
     if (!parsed) {
         stats_.invalid.fetch_add(1, std::memory_order_relaxed);
         return parsed.error();
     }
-    UrlVerdict v = score(input, *parsed, std::move(*canonical), force_exact);
-    cache_.put(v.canonical_url, std::make_shared<const UrlVerdict>(v));
-    v.took_us = elapsed_us(start);
-    return v;
+    auto verdict = score(*parsed, std::move(*canonical), force_exact);
+    cache_.put(verdict->canonical_url, verdict);
+    return UrlCheck{std::move(verdict), false, elapsed_us(start)};
 }
 
-UrlVerdict UrlChecker::score(std::string_view input, const url::ParsedUrl& parsed, std::string canonical,
-                             bool force_exact) {
+std::shared_ptr<const UrlVerdict> UrlChecker::score(const url::ParsedUrl& parsed, std::string canonical,
+                                                    bool force_exact) {
     features::FeatureVector row{};
     extractor_.extract(parsed, row);
     const ml::Forest& forest = *model_.forest;
     const float margin = forest.predict_margin(row);
     const double score = 1.0 / (1.0 + std::exp(-static_cast<double>(margin)));
 
-    UrlVerdict v;
-    v.url = std::string(input);
+    auto verdict = std::make_shared<UrlVerdict>();
+    UrlVerdict& v = *verdict;
     v.canonical_url = std::move(canonical);
     v.registrable_domain = std::string(psl_.registrable_domain(parsed.host));
     v.score = score;
@@ -102,7 +95,7 @@ UrlVerdict UrlChecker::score(std::string_view input, const url::ParsedUrl& parse
         if (contributions[f] == 0.0f) break;
         v.reasons.push_back(Reason{"feature", std::string(names[f]), row[f], contributions[f]});
     }
-    return v;
+    return verdict;
 }
 
 }  // namespace vigil::api

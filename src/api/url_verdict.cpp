@@ -30,10 +30,11 @@ Severity severity_from_score(double score) {
     return Severity::kInfo;
 }
 
-void append_verdict_json(std::string& out, const UrlVerdict& v) {
+void append_verdict_json(std::string& out, std::string_view url, const UrlCheck& check) {
+    const UrlVerdict& v = *check.verdict;
     JsonWriter w(out);
     w.begin_object();
-    w.field("url", v.url);
+    w.field("url", url);
     w.field("canonical_url", v.canonical_url);
     w.field("registrable_domain", v.registrable_domain);
     w.field("verdict", to_string(v.verdict));
@@ -51,8 +52,8 @@ void append_verdict_json(std::string& out, const UrlVerdict& v) {
     w.end_array();
     w.field("explanation", v.explanation);
     w.key("model").begin_object().field("name", v.model_name).field("version", v.model_version).end_object();
-    w.field("cached", v.cached);
-    w.field("took_us", v.took_us);
+    w.field("cached", check.cached);
+    w.field("took_us", check.took_us);
     w.end_object();
 }
 

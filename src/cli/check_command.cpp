@@ -86,7 +86,7 @@ int run_check(int argc, char** argv) {
         line.clear();
         auto verdict = checker.check(u, exact);
         if (verdict) {
-            api::append_verdict_json(line, *verdict);
+            api::append_verdict_json(line, u, *verdict);
         } else {
             status = 1;
             line = "{\"url\":";

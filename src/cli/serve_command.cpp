@@ -81,11 +81,7 @@ int run_serve(int argc, char** argv) {
         }
     }
 
-    auto loaded = load_config(config_file, [](std::string_view key) -> std::optional<std::string> {
-        const char* v = std::getenv(std::string(key).c_str());
-        if (v == nullptr) return std::nullopt;
-        return std::string(v);
-    });
+    auto loaded = load_config(config_file, process_environment());
     if (!loaded) {
         std::cerr << "vigil serve: " << loaded.error().message << "\n";
         return 2;
@@ -96,6 +92,11 @@ int run_serve(int argc, char** argv) {
             std::cerr << "vigil serve: " << s.error().message << " (see vigil serve --help)\n";
             return 2;
         }
+    }
+
+    if (auto s = validate(config); !s) {
+        std::cerr << "vigil serve: " << s.error().message << "\n";
+        return 2;
     }
 
     auto runtime = load_url_runtime(config.model_dir, config.brands_path);
@@ -131,10 +132,12 @@ int run_serve(int argc, char** argv) {
     api::CheckRoutesOptions check_options;
     check_options.max_url_bytes = config.max_url_bytes;
     auto* queue_ptr = queue.get();
-    api::add_check_routes(router, checker, check_options, [queue_ptr](const api::UrlVerdict& v) {
+    api::add_check_routes(router, checker, check_options, [queue_ptr](const api::UrlCheck& check) {
+        const api::UrlVerdict& v = *check.verdict;
         queue_ptr->try_push(store::UrlCheckRow{unix_ms(), v.canonical_url, v.registrable_domain, v.score,
                                                std::string(api::to_string(v.verdict)),
-                                               std::string(api::to_string(v.severity)), v.model_version, v.took_us});
+                                               std::string(api::to_string(v.severity)), v.model_version,
+                                               check.took_us});
     });
     api::SystemRoutesHooks hooks;
     hooks.not_ready_reason = [queue_ptr]() -> std::string {

@@ -13,7 +13,7 @@ struct CheckRoutesOptions {
 };
 
 // Called once per fresh or cached verdict (storage, metrics). Must not block.
-using VerdictObserver = std::function<void(const UrlVerdict&)>;
+using VerdictObserver = std::function<void(const UrlCheck&)>;
 
 void add_check_routes(Router& router, UrlChecker& checker, CheckRoutesOptions options, VerdictObserver observer);
 

@@ -49,14 +49,14 @@ public:
                UrlCheckerOptions options);
 
     // force_exact: the caller asked for an exact explanation whatever the mode.
-    Result<UrlVerdict> check(std::string_view url, bool force_exact = false);
+    Result<UrlCheck> check(std::string_view url, bool force_exact = false);
 
     const UrlCheckerStats& stats() const { return stats_; }
     const cache::ShardedLruCache<std::shared_ptr<const UrlVerdict>>& cache() const { return cache_; }
     const UrlModel& model() const { return model_; }
 
 private:
-    UrlVerdict score(std::string_view input, const url::ParsedUrl& parsed, std::string canonical, bool force_exact);
+    std::shared_ptr<const UrlVerdict> score(const url::ParsedUrl& parsed, std::string canonical, bool force_exact);
 
     UrlModel model_;
     const domain::PublicSuffixList& psl_;

@@ -1,6 +1,7 @@
 #pragma once
 // The URL verdict: what /api/v1/check and `vigil check` return (DESIGN contract).
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,8 +24,9 @@ struct Reason {
     double contribution = 0;   // margin-space contribution; positive pushes towards phishing
 };
 
+// The part of a verdict that depends only on the canonical URL and the model: immutable once
+// built and shared between the cache and concurrent requests.
 struct UrlVerdict {
-    std::string url;            // as given
     std::string canonical_url;  // Safe Browsing canonical form
     std::string registrable_domain;
     VerdictLabel verdict = VerdictLabel::kBenign;
@@ -34,11 +36,16 @@ struct UrlVerdict {
     std::string explanation;    // "treeshap" (exact) or "path" (Saabas approximation)
     std::string model_name;
     std::string model_version;
+};
+
+// One answer to one request: the shared verdict plus what is particular to this request.
+struct UrlCheck {
+    std::shared_ptr<const UrlVerdict> verdict;
     bool cached = false;
     int64_t took_us = 0;
 };
 
-// Appends the verdict as one JSON object.
-void append_verdict_json(std::string& out, const UrlVerdict& v);
+// Appends the verdict as one JSON object; `url` is the URL as the caller gave it.
+void append_verdict_json(std::string& out, std::string_view url, const UrlCheck& check);
 
 }  // namespace vigil::api

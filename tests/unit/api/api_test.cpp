@@ -118,7 +118,7 @@ protected:
         forest_ = std::make_unique<ml::Forest>(std::move(*forest));
         checker_ = std::make_unique<UrlChecker>(UrlModel{forest_.get(), 0.5, "tiny", "1"}, *psl_, brands_,
                                                 UrlCheckerOptions{});
-        add_check_routes(router_, *checker_, CheckRoutesOptions{}, [this](const UrlVerdict&) { ++observed_; });
+        add_check_routes(router_, *checker_, CheckRoutesOptions{}, [this](const UrlCheck&) { ++observed_; });
     }
 
     HttpResponse post(std::string_view path, std::string_view body, std::string_view type = "application/json") {
