@@ -223,7 +223,7 @@ TEST(ServerStartup, RefusesMismatchedModel) {
     auto dir = std::filesystem::temp_directory_path() / "vigil-bad-model";
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    std::filesystem::copy(std::filesystem::path(VIGIL_SOURCE_DIR) / "models" / "url", dir,
+    std::filesystem::copy(model_dir(), dir,
                           std::filesystem::copy_options::recursive);
     {
         std::ifstream in(dir / "metadata.json");

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -20,6 +21,11 @@
 namespace vigil::testing {
 
 std::filesystem::path vigil_binary() { return std::filesystem::path(VIGIL_BINARY_DIR) / "vigil"; }
+
+std::filesystem::path model_dir() {
+    if (const char* dir = std::getenv("VIGIL_TEST_MODEL_DIR"); dir != nullptr && *dir != '\0') return dir;
+    return std::filesystem::path(VIGIL_SOURCE_DIR) / "models" / "url";
+}
 
 HttpConnection::HttpConnection(uint16_t port) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -139,7 +145,7 @@ TestServer::TestServer(std::vector<std::string> extra_flags) {
     log_path_ = dir_ / "server.log";
     std::vector<std::string> args = {vigil_binary().string(), "serve", "--listen", "127.0.0.1:0", "--db",
                                      db_path_.string(), "--model",
-                                     (std::filesystem::path(VIGIL_SOURCE_DIR) / "models" / "url").string(),
+                                     model_dir().string(),
                                      "--threads", "2"};
     args.insert(args.end(), extra_flags.begin(), extra_flags.end());
     pid_ = ::fork();

@@ -63,5 +63,7 @@ private:
 };
 
 std::filesystem::path vigil_binary();
+// The model the tests serve: $VIGIL_TEST_MODEL_DIR, else the bundled models/url.
+std::filesystem::path model_dir();
 
 }  // namespace vigil::testing
