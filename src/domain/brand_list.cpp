@@ -73,22 +73,37 @@ void BrandList::add(std::string_view domain, size_t rank, const PublicSuffixList
     const size_t dot = label.rfind('.');
     if (dot != std::string_view::npos) label = label.substr(dot + 1);
 
-    domains_.try_emplace(std::string(reg), rank);
-    if (reg != host) domains_.try_emplace(std::string(host), rank);
-    if (label.size() >= kMinBrandLength && label != reg && valid_brand_chars(label) && !is_stop_word(label)) {
-        brand_labels_.try_emplace(std::string(label), rank);
+    domains_.insert(reg, static_cast<uint32_t>(rank));
+    if (reg != host) domains_.insert(host, static_cast<uint32_t>(rank));
+    if (label.size() >= kMinBrandLength && label != reg && valid_brand_chars(label) && !is_stop_word(label) &&
+        !brand_labels_.contains(label)) {
+        brand_labels_.insert(label, static_cast<uint32_t>(rank));
+        brand_names_.emplace_back(label);
     }
 }
 
-void BrandList::build_matcher() {
-    std::vector<std::pair<size_t, std::string>> by_rank;
-    by_rank.reserve(brand_labels_.size());
-    for (const auto& [label, rank] : brand_labels_) by_rank.emplace_back(rank, label);
-    std::sort(by_rank.begin(), by_rank.end());
-    std::vector<std::string> labels;
-    labels.reserve(by_rank.size());
-    for (auto& entry : by_rank) labels.push_back(std::move(entry.second));
-    matcher_ = KeywordMatcher(labels);
+void BrandList::build_index() {
+    std::vector<uint32_t> ids(brand_names_.size());
+    for (uint32_t i = 0; i < ids.size(); ++i) ids[i] = i;
+    // Group by the first four characters, longest brand first within a group.
+    std::sort(ids.begin(), ids.end(), [&](uint32_t a, uint32_t b) {
+        const std::string_view pa = std::string_view(brand_names_[a]).substr(0, kMinBrandLength);
+        const std::string_view pb = std::string_view(brand_names_[b]).substr(0, kMinBrandLength);
+        if (pa != pb) return pa < pb;
+        return brand_names_[a].size() > brand_names_[b].size();
+    });
+    candidates_.clear();
+    for (size_t i = 0; i < ids.size();) {
+        const std::string_view prefix = std::string_view(brand_names_[ids[i]]).substr(0, kMinBrandLength);
+        const auto offset = static_cast<uint32_t>(candidates_.size());
+        size_t j = i;
+        while (j < ids.size() && std::string_view(brand_names_[ids[j]]).substr(0, kMinBrandLength) == prefix) {
+            if (j - i < 255) candidates_.push_back(ids[j]);  // count fits in 8 bits
+            ++j;
+        }
+        prefix_index_.insert(prefix, (offset << 8) | static_cast<uint32_t>(std::min<size_t>(j - i, 255)));
+        i = j;
+    }
 }
 
 Result<BrandList> BrandList::load(const std::filesystem::path& path, const PublicSuffixList& psl,
@@ -105,10 +120,10 @@ Result<BrandList> BrandList::load(const std::filesystem::path& path, const Publi
         list.add(lowered, rank, &psl);
     });
     if (!lines.ok()) return lines.error();
-    if (list.domains_.empty()) {
+    if (list.domains_.size() == 0) {
         return make_error(ErrorCode::kFormat, "no domains in brand list: " + path.string());
     }
-    list.build_matcher();
+    list.build_index();
     return list;
 }
 
@@ -126,7 +141,7 @@ BrandList BrandList::from_domains(const std::vector<std::string>& domains, const
         for (char& c : lowered) c = lower(c);
         list.add(lowered, ++rank, &psl);
     }
-    list.build_matcher();
+    list.build_index();
     return list;
 }
 
@@ -136,26 +151,16 @@ BrandList BrandList::from_domains(const std::vector<std::string>& domains) {
     BrandList list;  // no suffix list at all: strip the last label
     size_t rank = 0;
     for (const std::string& d : domains) list.add(domain_field(d), ++rank, nullptr);
-    list.build_matcher();
+    list.build_index();
     return list;
 }
 
-bool BrandList::contains_domain(std::string_view registrable) const {
-    return domains_.find(registrable) != domains_.end();
-}
+bool BrandList::contains_domain(std::string_view registrable) const { return domains_.contains(registrable); }
 
-bool BrandList::is_brand_label(std::string_view label) const {
-    return brand_labels_.find(label) != brand_labels_.end();
-}
+bool BrandList::is_brand_label(std::string_view label) const { return brand_labels_.contains(label); }
 
-size_t BrandList::brand_rank(std::string_view label) const {
-    auto it = brand_labels_.find(label);
-    return it == brand_labels_.end() ? 0 : it->second;
-}
+size_t BrandList::brand_rank(std::string_view label) const { return brand_labels_.find(label); }
 
-size_t BrandList::rank(std::string_view registrable) const {
-    auto it = domains_.find(registrable);
-    return it == domains_.end() ? 0 : it->second;
-}
+size_t BrandList::rank(std::string_view registrable) const { return domains_.find(registrable); }
 
 }  // namespace vigil::domain

@@ -5,12 +5,17 @@
 #include <array>
 #include <cstring>
 #include <system_error>
+#include <vector>
+
+#include "vigil/core/text_file.hpp"
+#include "vigil/domain/flat_string_map.hpp"
+#include "vigil/domain/idn.hpp"
 
 namespace vigil::domain {
 namespace {
 
-constexpr const char* kDebianDafsa = "/usr/share/publicsuffix/public_suffix_list.dafsa";
 constexpr const char* kDebianDat = "/usr/share/publicsuffix/public_suffix_list.dat";
+constexpr const char* kDebianDafsa = "/usr/share/publicsuffix/public_suffix_list.dafsa";
 
 // libpsl wants NUL-terminated input; hosts are short, so copy into a stack buffer (no heap on the
 // hot path) and fall back to a std::string only for absurdly long names.
@@ -29,7 +34,7 @@ public:
     const char* c_str() const { return ptr_; }
 
 private:
-    std::array<char, 256> buf_{};
+    std::array<char, 256> buf_;
     std::string heap_;
     const char* ptr_ = nullptr;
 };
@@ -43,6 +48,44 @@ bool looks_like_ip(std::string_view host) {
     return true;
 }
 
+// PSL rules by name, with flags: the name is a rule, "*.name" is a rule, "!name" is a rule.
+struct RuleIndex {
+    enum : uint8_t { kRule = 1, kWildcardChildren = 2, kException = 4 };
+    void add(std::string_view name, uint8_t flag) { map.insert(name, flag, /*merge_or=*/true); }
+    uint8_t flags(std::string_view name) const { return static_cast<uint8_t>(map.find(name)); }
+    FlatStringMap map;
+    size_t max_labels = 1;
+};
+
+Result<RuleIndex> load_rules(const std::filesystem::path& path) {
+    RuleIndex index;
+    size_t rules = 0;
+    auto lines = for_each_line(path, [&](std::string_view line) {
+        const size_t end = line.find_first_of(" \t\r");
+        line = line.substr(0, end);
+        if (line.empty() || line.substr(0, 2) == "//") return;
+        uint8_t flag = RuleIndex::kRule;
+        if (line.front() == '!') {
+            flag = RuleIndex::kException;
+            line.remove_prefix(1);
+        } else if (line.substr(0, 2) == "*.") {
+            flag = RuleIndex::kWildcardChildren;
+            line.remove_prefix(2);
+        }
+        auto ascii = to_ascii(line);  // IDN rules are written in Unicode
+        if (!ascii.ok() || ascii->empty()) return;
+        size_t labels = 1;
+        for (char c : ascii.value()) labels += c == '.';
+        if (flag == RuleIndex::kWildcardChildren) ++labels;
+        index.max_labels = std::max(index.max_labels, labels);
+        index.add(ascii.value(), flag);
+        ++rules;
+    });
+    if (!lines.ok()) return lines.error();
+    if (rules < 100) return make_error(ErrorCode::kFormat, "not a public suffix list: " + path.string());
+    return index;
+}
+
 }  // namespace
 
 struct PublicSuffixList::Impl {
@@ -50,8 +93,39 @@ struct PublicSuffixList::Impl {
     psl_ctx_t* owned = nullptr;
     const psl_ctx_t* ctx = nullptr;
     std::string source;
+    PslEngine engine = PslEngine::kLibpsl;
+    RuleIndex index;
     ~Impl() {
         if (owned != nullptr) psl_free(owned);
+    }
+
+    // Length of the public suffix at the end of `host` (PSL algorithm: exception rules win,
+    // else the longest matching rule, else the implicit "*" rule = last label).
+    size_t suffix_length(std::string_view host) const {
+        size_t best = 0;
+        uint8_t parent_flags = 0;
+        size_t labels = 0;
+        size_t start = host.size();
+        while (start > 0 && labels < index.max_labels) {
+            const size_t dot = host.rfind('.', start - 1);
+            const size_t label_start = dot == std::string_view::npos ? 0 : dot + 1;
+            const std::string_view suffix = host.substr(label_start);
+            ++labels;
+            const uint8_t flags = index.flags(suffix);
+            if (flags & RuleIndex::kException) {
+                return start < host.size() ? host.size() - start - 1 : 0;  // the exception's parent
+            }
+            // As libpsl does, "*.name" makes "name" itself a suffix too.
+            if ((flags & (RuleIndex::kRule | RuleIndex::kWildcardChildren)) ||
+                (parent_flags & RuleIndex::kWildcardChildren)) {
+                best = suffix.size();
+            }
+            if (labels == 1 && best == 0) best = suffix.size();  // implicit "*" rule
+            parent_flags = flags;
+            if (dot == std::string_view::npos) break;
+            start = dot;
+        }
+        return best;
     }
 };
 
@@ -60,7 +134,7 @@ PublicSuffixList::PublicSuffixList(PublicSuffixList&&) noexcept = default;
 PublicSuffixList& PublicSuffixList::operator=(PublicSuffixList&&) noexcept = default;
 PublicSuffixList::~PublicSuffixList() = default;
 
-Result<PublicSuffixList> PublicSuffixList::load_file(const std::filesystem::path& path) {
+Result<PublicSuffixList> PublicSuffixList::load_file(const std::filesystem::path& path, PslEngine engine) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
         return make_error(ErrorCode::kNotFound, "public suffix list not found: " + path.string());
@@ -73,18 +147,23 @@ Result<PublicSuffixList> PublicSuffixList::load_file(const std::filesystem::path
     impl->owned = ctx;
     impl->ctx = ctx;
     impl->source = path.string();
+    if (engine == PslEngine::kIndexed && path.extension() != ".dafsa") {
+        auto index = load_rules(path);
+        if (!index.ok()) return index.error();
+        impl->index = std::move(index.value());
+        impl->engine = PslEngine::kIndexed;
+    }
     return PublicSuffixList(std::move(impl));
 }
 
-Result<PublicSuffixList> PublicSuffixList::load_default() {
-    for (const char* candidate : {kDebianDafsa, kDebianDat}) {
-        auto loaded = load_file(candidate);
+Result<PublicSuffixList> PublicSuffixList::load_default(PslEngine engine) {
+    for (const char* candidate : {kDebianDat, kDebianDafsa}) {
+        auto loaded = load_file(candidate, engine);
         if (loaded.ok()) return loaded;
     }
     const psl_ctx_t* builtin = psl_builtin();
     if (builtin == nullptr) {
-        return make_error(ErrorCode::kNotFound,
-                          "no public suffix list: install Debian package 'publicsuffix'");
+        return make_error(ErrorCode::kNotFound, "no public suffix list: install Debian package 'publicsuffix'");
     }
     auto impl = std::make_unique<Impl>();
     impl->ctx = builtin;
@@ -94,6 +173,12 @@ Result<PublicSuffixList> PublicSuffixList::load_default() {
 
 std::string_view PublicSuffixList::registrable_domain(std::string_view host) const {
     if (host.empty() || looks_like_ip(host)) return host;
+    if (impl_->engine == PslEngine::kIndexed) {
+        const size_t suffix = impl_->suffix_length(host);
+        if (suffix >= host.size()) return host;  // a bare suffix
+        const size_t dot = host.rfind('.', host.size() - suffix - 2);
+        return dot == std::string_view::npos ? host : host.substr(dot + 1);
+    }
     CString c(host);
     const char* reg = psl_registrable_domain(impl_->ctx, c.c_str());
     if (reg == nullptr) return host;
@@ -102,6 +187,7 @@ std::string_view PublicSuffixList::registrable_domain(std::string_view host) con
 
 std::string_view PublicSuffixList::public_suffix(std::string_view host) const {
     if (host.empty() || looks_like_ip(host)) return {};
+    if (impl_->engine == PslEngine::kIndexed) return host.substr(host.size() - impl_->suffix_length(host));
     CString c(host);
     const char* suffix = psl_unregistrable_domain(impl_->ctx, c.c_str());
     if (suffix == nullptr) return {};
@@ -110,10 +196,12 @@ std::string_view PublicSuffixList::public_suffix(std::string_view host) const {
 
 bool PublicSuffixList::is_public_suffix(std::string_view host) const {
     if (host.empty()) return false;
+    if (impl_->engine == PslEngine::kIndexed) return !looks_like_ip(host) && impl_->suffix_length(host) == host.size();
     CString c(host);
     return psl_is_public_suffix2(impl_->ctx, c.c_str(), PSL_TYPE_ANY) != 0;
 }
 
 const std::string& PublicSuffixList::source() const { return impl_->source; }
+PslEngine PublicSuffixList::engine() const { return impl_->engine; }
 
 }  // namespace vigil::domain

@@ -110,22 +110,44 @@ inline bool is_digit(char c) { return kClass[static_cast<unsigned char>(c)] & kD
 inline bool is_hex(char c) { return kClass[static_cast<unsigned char>(c)] & (kDigit | kHexLetter); }
 inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// Shannon entropy (bits per byte) of a byte histogram: log2(n) - sum(c*log2 c)/n.
-float entropy(const std::array<uint16_t, 256>& hist, size_t n) {
-    if (n == 0) return 0.0f;
-    static const std::array<float, 1024> kCLogC = [] {
-        std::array<float, 1024> t{};
-        for (size_t c = 1; c < t.size(); ++c) t[c] = static_cast<float>(c * std::log2(static_cast<double>(c)));
-        return t;
-    }();
-    double sum = 0.0;
-    for (uint16_t c : hist) {
-        if (c == 0) continue;
-        sum += c < kCLogC.size() ? kCLogC[c] : c * std::log2(static_cast<double>(c));
+// Byte histogram that remembers which bytes occurred, so entropy visits only those.
+struct Histogram {
+    std::array<uint16_t, 256> count{};
+    std::array<uint8_t, 256> seen;
+    size_t distinct = 0;
+    size_t total = 0;
+    void add(std::string_view s) {
+        for (char ch : s) {
+            const auto c = static_cast<unsigned char>(ch);
+            if (count[c]++ == 0) seen[distinct++] = c;
+        }
+        total += s.size();
     }
-    const double h = std::log2(static_cast<double>(n)) - sum / static_cast<double>(n);
-    return static_cast<float>(std::max(0.0, h));
-}
+    void merge(const Histogram& other) {
+        for (size_t i = 0; i < other.distinct; ++i) {
+            const uint8_t c = other.seen[i];
+            if (count[c] == 0) seen[distinct++] = c;
+            count[c] = static_cast<uint16_t>(count[c] + other.count[c]);
+        }
+        total += other.total;
+    }
+    // Shannon entropy in bits per byte: log2(n) - sum(c*log2 c)/n.
+    float entropy() const {
+        if (total == 0) return 0.0f;
+        static const std::array<float, 1024> kCLogC = [] {
+            std::array<float, 1024> t{};
+            for (size_t c = 1; c < t.size(); ++c) t[c] = static_cast<float>(c * std::log2(static_cast<double>(c)));
+            return t;
+        }();
+        double sum = 0.0;
+        for (size_t i = 0; i < distinct; ++i) {
+            const uint16_t c = count[seen[i]];
+            sum += c < kCLogC.size() ? kCLogC[c] : c * std::log2(static_cast<double>(c));
+        }
+        const double h = std::log2(static_cast<double>(total)) - sum / static_cast<double>(total);
+        return static_cast<float>(std::max(0.0, h));
+    }
+};
 
 // Case-insensitive occurrences of `needle` (lower-case) in `text`.
 size_t count_ci(std::string_view text, std::string_view needle) {
@@ -246,17 +268,19 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
     const std::string_view pq = s.view(pq_begin);
     const std::string_view path_v = s.view(pq_begin, path_end);
 
-    // One pass over the whole URL: character classes, histograms, runs.
-    std::array<uint16_t, 256> hist_host{}, hist_pq{}, hist_other{};
+    // One pass over the whole URL: character classes, runs; histograms per region.
+    Histogram hist_host, hist_pq, hist_all;
+    hist_host.add(host_v);
+    hist_pq.add(pq);
+    hist_all.add(s.view(0, host_begin));  // userinfo
+    hist_all.add(s.view(host_end, pq_begin));  // port
+    hist_all.merge(hist_host);
+    hist_all.merge(hist_pq);
+    const auto& counts = hist_all.count;
     size_t digits = 0, letters = 0, upper = 0, non_ascii = 0, hex_tokens = 0;
-    size_t counts[256] = {};
     size_t repeat_run = 0, max_repeat = 0, hex_run = 0;
     for (size_t i = 0; i < all.size(); ++i) {
         const auto c = static_cast<unsigned char>(all[i]);
-        ++counts[c];
-        if (i >= host_begin && i < host_end) ++hist_host[c];
-        else if (i >= pq_begin) ++hist_pq[c];
-        else ++hist_other[c];
         const uint8_t cls = kClass[c];
         digits += (cls & kDigit) != 0;
         letters += (cls & (kLower | kUpper)) != 0;
@@ -311,13 +335,9 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
     f[kHostDigitCount] = static_cast<float>(host_digits);
     f[kSubdomainDepth] = sub.empty() ? 0.0f : static_cast<float>(count_char(sub, '.') + 1);
 
-    f[kHostEntropy] = entropy(hist_host, host_v.size());
-    f[kPathQueryEntropy] = entropy(hist_pq, pq.size());
-    std::array<uint16_t, 256> hist_all{};
-    for (size_t c = 0; c < 256; ++c) {
-        hist_all[c] = static_cast<uint16_t>(hist_host[c] + hist_pq[c] + hist_other[c]);
-    }
-    f[kUrlEntropy] = entropy(hist_all, all.size());
+    f[kHostEntropy] = hist_host.entropy();
+    f[kPathQueryEntropy] = hist_pq.entropy();
+    f[kUrlEntropy] = hist_all.entropy();
 
     f[kHostIsIpv4] = u.host_kind == url::HostKind::kIPv4 ? 1.0f : 0.0f;
     f[kHostIsIpv6] = u.host_kind == url::HostKind::kIPv6 ? 1.0f : 0.0f;
@@ -346,7 +366,8 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
 
     size_t brand_sub = 0, brand_pq = 0;
     brands_.for_each_brand(sub, [&](std::string_view brand, size_t, size_t) { brand_sub += brand != label; });
-    brands_.for_each_brand(pq, [&](std::string_view brand, size_t, size_t) { brand_pq += brand != label; });
+    // Paths and queries can be long: whole tokens only, one hash probe each.
+    brands_.for_each_brand_token(pq, [&](std::string_view brand, size_t, size_t) { brand_pq += brand != label; });
     f[kBrandInSubdomain] = static_cast<float>(brand_sub);
     f[kBrandInPathQuery] = static_cast<float>(brand_pq);
     const size_t reg_rank = is_ip ? 0 : brands_.rank(reg);

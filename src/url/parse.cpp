@@ -48,19 +48,25 @@ bool allowed_in(Part part, char c) {
 }
 
 // Appends `s`, percent-encoding what RFC 3986 does not allow in `part`; valid %XX stay as they are.
-void append_encoded(std::string& out, std::string_view s, Part part) {
+// Runs of allowed bytes are appended in bulk (the common case is "nothing to encode").
+void append_encoded(std::string& out, std::string_view s, Part part, bool backslash_is_slash = false) {
     static constexpr char kHex[] = "0123456789ABCDEF";
+    size_t run = 0;
     for (size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
-        if (allowed_in(part, c) || (c == '%' && i + 2 < s.size() && is_hex(s[i + 1]) && is_hex(s[i + 2]))) {
-            out.push_back(c);
-        } else {
-            const auto b = static_cast<unsigned char>(c);
-            out.push_back('%');
-            out.push_back(kHex[b >> 4]);
-            out.push_back(kHex[b & 0xF]);
+        if (allowed_in(part, c) || (c == '%' && i + 2 < s.size() && is_hex(s[i + 1]) && is_hex(s[i + 2]))) continue;
+        out.append(s.data() + run, i - run);
+        run = i + 1;
+        if (c == '\\' && backslash_is_slash) {
+            out.push_back('/');
+            continue;
         }
+        const auto b = static_cast<unsigned char>(c);
+        out.push_back('%');
+        out.push_back(kHex[b >> 4]);
+        out.push_back(kHex[b & 0xF]);
     }
+    out.append(s.data() + run, s.size() - run);
 }
 
 std::string percent_decode(std::string_view s) {
@@ -101,6 +107,13 @@ Result<uint16_t> parse_port(std::string_view digits) {
 
 // Host name: percent-decoded, dots tidied, IDN to punycode, lower-case, restricted characters.
 Result<std::string> canonical_name(std::string_view raw) {
+    // Fast path: already lower-case letters, digits, '-', '_' and single inner dots.
+    bool plain = !raw.empty() && raw.front() != '.' && raw.back() != '.';
+    for (size_t i = 0; plain && i < raw.size(); ++i) {
+        const char c = raw[i];
+        plain = (c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '_' || (c == '.' && raw[i - 1] != '.');
+    }
+    if (plain) return std::string(raw);
     const std::string decoded = percent_decode(raw);
     std::string h;
     h.reserve(decoded.size());
@@ -138,9 +151,13 @@ Result<ParsedUrl> parse(std::string_view input) {
     }
     const std::string_view trimmed = trim(input);
     ParsedUrl out;
-    out.raw.reserve(trimmed.size());
-    for (char c : trimmed) {
-        if (c != '\t' && c != '\r' && c != '\n') out.raw.push_back(c);  // browsers drop these
+    if (trimmed.find_first_of("\t\r\n") == std::string_view::npos) {
+        out.raw.assign(trimmed);
+    } else {
+        out.raw.reserve(trimmed.size());
+        for (char c : trimmed) {
+            if (c != '\t' && c != '\r' && c != '\n') out.raw.push_back(c);  // browsers drop these
+        }
     }
     if (out.raw.empty()) return invalid("empty URL");
 
@@ -236,14 +253,7 @@ Result<ParsedUrl> parse(std::string_view input) {
         const bool boundary = i == tail.size() || (part == Part::kPath && (tail[i] == '?' || tail[i] == '#')) ||
                               (part == Part::kQuery && tail[i] == '#');
         if (!boundary) continue;
-        std::string_view piece = tail.substr(run, i - run);
-        if (part == Part::kPath) {
-            std::string path(piece);
-            for (char& c : path) c = c == '\\' ? '/' : c;
-            append_encoded(uri, path, part);
-        } else {
-            append_encoded(uri, piece, part);
-        }
+        append_encoded(uri, tail.substr(run, i - run), part, /*backslash_is_slash=*/part == Part::kPath);
         if (i == tail.size()) break;
         uri.push_back(tail[i]);
         part = tail[i] == '?' ? Part::kQuery : Part::kFragment;

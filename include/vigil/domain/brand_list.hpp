@@ -1,15 +1,14 @@
 #pragma once
 // Popular registrable domains and their brand names ("paypal" for "paypal.com"), used by
 // features (brand name outside the registrable domain) and the allow-list.
+#include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "vigil/core/result.hpp"
-#include "vigil/domain/keyword_matcher.hpp"
+#include "vigil/domain/flat_string_map.hpp"
 #include "vigil/domain/public_suffix.hpp"
 
 namespace vigil::domain {
@@ -44,36 +43,74 @@ public:
     size_t size() const { return domains_.size(); }
     size_t brand_count() const { return brand_labels_.size(); }
 
-    // Calls on_brand(label, begin, end) for each brand occurrence in `text` (case-insensitive),
-    // honouring the kMinSubstringBrandLength rule. No allocation.
+    // Calls on_brand(label, begin, end) for each brand occurrence in `text` (case-insensitive; at
+    // most one, the longest, per start position), honouring the kMinSubstringBrandLength rule.
+    // Meant for short texts (host labels): only the first kMaxScanLength bytes are searched.
+    // No allocation: candidates come from an index of the brands' first four characters.
     template <class F>
     void for_each_brand(std::string_view text, F&& on_brand) const {
-        matcher_.for_each_match(text, [&](const KeywordMatcher::Match& m) {
-            const size_t begin = m.end - m.length;
-            if (m.length < kMinSubstringBrandLength &&
-                ((begin > 0 && is_alnum(text[begin - 1])) || (m.end < text.size() && is_alnum(text[m.end])))) {
-                return;
+        if (text.size() > kMaxScanLength) text = text.substr(0, kMaxScanLength);
+        char lowered[kMaxScanLength];
+        for (size_t k = 0; k < text.size(); ++k) {
+            const char c = text[k];
+            lowered[k] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        }
+        const std::string_view low(lowered, text.size());
+        for (size_t i = 0; i + kMinBrandLength <= low.size(); ++i) {
+            const uint32_t packed = prefix_index_.find(low.substr(i, kMinBrandLength), kNoCandidates);
+            if (packed == kNoCandidates) continue;
+            // Candidates sharing these four characters, longest first.
+            for (uint32_t k = packed >> 8, end = (packed >> 8) + (packed & 0xFF); k < end; ++k) {
+                const std::string_view brand = brand_names_[candidates_[k]];
+                if (brand.size() > low.size() - i || low.compare(i, brand.size(), brand) != 0) continue;
+                const size_t stop = i + brand.size();
+                if (brand.size() < kMinSubstringBrandLength &&
+                    ((i > 0 && is_alnum(low[i - 1])) || (stop < low.size() && is_alnum(low[stop])))) {
+                    continue;
+                }
+                on_brand(brand, i, stop);
+                break;
             }
-            on_brand(std::string_view(matcher_.keyword(m.id)), begin, static_cast<size_t>(m.end));
-        });
+        }
+    }
+
+    // Calls on_brand(label, begin, end) for each token of `text` (maximal run of ASCII letters and
+    // digits, case-insensitive) that is exactly a brand label. One hash probe per token: cheaper
+    // than for_each_brand on long paths and queries.
+    template <class F>
+    void for_each_brand_token(std::string_view text, F&& on_brand) const {
+        size_t i = 0;
+        while (i < text.size()) {
+            while (i < text.size() && !is_alnum(text[i])) ++i;
+            const size_t begin = i;
+            while (i < text.size() && is_alnum(text[i])) ++i;
+            const size_t length = i - begin;
+            if (length < kMinBrandLength || length > kMaxTokenLength) continue;
+            char lowered[kMaxTokenLength];
+            for (size_t k = 0; k < length; ++k) {
+                const char c = text[begin + k];
+                lowered[k] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+            }
+            const std::string_view token(lowered, length);
+            if (brand_labels_.contains(token)) on_brand(token, begin, i);
+        }
     }
 
 private:
-    struct StringHash {
-        using is_transparent = void;
-        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-    };
-    using RankMap = std::unordered_map<std::string, size_t, StringHash, std::equal_to<>>;
-
+    static constexpr size_t kMaxTokenLength = 64;
+    static constexpr size_t kMaxScanLength = 256;
+    static constexpr uint32_t kNoCandidates = UINT32_MAX;
     static bool is_alnum(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
     void add(std::string_view domain, size_t rank, const PublicSuffixList* psl);
-    void build_matcher();
+    void build_index();
 
-    RankMap domains_;        // registrable -> rank (1-based)
-    RankMap brand_labels_;   // brand label -> best rank
-    KeywordMatcher matcher_;
+    FlatStringMap domains_;       // registrable (and listed host) -> rank (1-based)
+    FlatStringMap brand_labels_;  // brand label -> best rank
+    std::vector<std::string> brand_names_;  // brand labels
+    std::vector<uint32_t> candidates_;      // brand ids grouped by first four characters
+    FlatStringMap prefix_index_;            // first four characters -> (offset << 8 | count)
 };
 
 }  // namespace vigil::domain
