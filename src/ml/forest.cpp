@@ -217,6 +217,9 @@ Result<Forest> Forest::parse_xgboost_json(std::string_view json_text) {
         f.max_depth_ = std::max(f.max_depth_, tree_depth);
     }
     f.expected_margin_ = expected;
+    for (size_t t = 0; t + kLanes <= f.tree_depth_.size(); t += kLanes)
+        f.block_depth_.push_back(*std::max_element(f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t),
+                                                   f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t + kLanes)));
     f.init_shap_tables();
     return f;
 }
@@ -236,9 +239,33 @@ inline float Forest::tree_margin(uint32_t root, const float* row) const {
 float Forest::predict_margin(std::span<const float> row) const {
     if (row.size() != num_features_) return std::numeric_limits<float>::quiet_NaN();
     const float* x = row.data();
+    const Node* nodes = nodes_.data();
+    const uint32_t* roots = tree_roots_.data();
+    const size_t num_trees = tree_roots_.size();
     // Accumulate in float, tree by tree, starting from the base margin: XGBoost's order.
     float margin = base_margin_;
-    for (uint32_t root : tree_roots_) margin += tree_margin(root, x);
+    // kLanes trees walk in lock-step for a fixed number of levels (the block's depth), so their
+    // dependent load chains overlap and there is no data-dependent loop exit to mispredict; a
+    // lane that reached its leaf stays there (conditional move).
+    size_t t = 0;
+    for (size_t block = 0; t + kLanes <= num_trees; t += kLanes, ++block) {
+        uint32_t idx[kLanes];
+#pragma GCC unroll 8
+        for (size_t l = 0; l < kLanes; ++l) idx[l] = roots[t + l];
+        for (int d = block_depth_[block]; d > 0; --d) {
+#pragma GCC unroll 8
+            for (size_t l = 0; l < kLanes; ++l) {
+                const Node& n = nodes[idx[l]];
+                const float v = x[n.feature & kFeatureMask];
+                const uint32_t go_right = static_cast<uint32_t>(v >= n.threshold) | ((v != v) & (n.feature >> 31));
+                const uint32_t next = n.left + go_right;
+                idx[l] = n.left != 0 ? next : idx[l];
+            }
+        }
+#pragma GCC unroll 8
+        for (size_t l = 0; l < kLanes; ++l) margin += nodes[idx[l]].threshold;
+    }
+    for (; t < num_trees; ++t) margin += tree_margin(roots[t], x);
     return margin;
 }
 

@@ -8,7 +8,9 @@
 //    up the tree, so each node costs O(nodes of the rule) instead of O(depth^2) per leaf.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "vigil/ml/forest.hpp"
@@ -129,81 +131,171 @@ size_t path_buffer_size(int max_depth) {
     return d * (d + 1) / 2;
 }
 
-// Per-level state of the fast algorithm: the feature split on the edge into this level and its
-// combined zero/one fractions (products over earlier splits on the same feature).
+// --- Quadrature variant -------------------------------------------------------------------------
+// Values are small vectors over the quadrature nodes (GCC vector extensions: SSE on x86-64 without
+// any -march flag); C chunks of 4 floats hold the rule's nodes, padded with zero weights.
+using v4f = float __attribute__((vector_size(16)));
+using v4i = int32_t __attribute__((vector_size(16)));
+
+inline v4f splat(float x) { return v4f{x, x, x, x}; }
+// x with exact zeros replaced by 1: every 0/0 in the algorithm stands for a term that is 0.
+inline v4f nonzero(v4f x) {
+    const v4i is_zero = x == splat(0.0f);
+    return x + reinterpret_cast<v4f>(is_zero & v4i{0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000});
+}
+
+// Per-level state: the feature split on the edge into this level and its combined zero/one
+// fractions (products over all splits on that feature so far on the path).
 struct EdgeState {
     uint32_t feature;
-    double zero;
-    double one;
+    float zero;
+    float one;
 };
 
+template <int C>
 struct FastShap {
     const Node* nodes;
     const float* row;
-    float* phi;
-    const double* t;      // quadrature nodes
-    const double* w;      // quadrature weights
-    size_t m;             // number of nodes of the rule
-    double* q;            // (depth + 2) * m: prefix products Q(t) per level
-    double* s;            // (depth + 2) * m: sum over leaves below of v * Q_leaf(t), per level
-    double* lin_prev;     // (depth + 2) * m: t o_a + (1 - t) z_a of the shadowed edge, per level
-    EdgeState* edges;     // depth + 1
+    const v4f* t;            // C: quadrature nodes on (0, 1)
+    const v4f* omt;          // C: 1 - t
+    const v4f* neg_inv_omt;  // C: -1 / (1 - t)
+    v4f* q;                  // levels * C: prefix product Q(t) = prod over path edges of (t o + (1 - t) z)
+    v4f* s;                  // levels * C: sum over the leaves below of v * Q_leaf(t)
+    v4f* acc;                // (features + 1) * C: per-feature sum of S_child * term, weighted at the end
+    EdgeState* edges;        // levels
+    int16_t* last_level;     // features: level of the latest edge splitting on the feature, or -1
 
     void recurse(uint32_t idx, unsigned level) const {
         const Node& n = nodes[idx];
-        const double* Q = q + level * m;
-        double* S = s + level * m;
+        const v4f* Q = q + level * C;
+        v4f* S = s + level * C;
         if (n.left == 0) {
-            const double v = n.threshold;
-            for (size_t k = 0; k < m; ++k) S[k] = v * Q[k];
+            const v4f v = splat(n.threshold);
+            for (int c = 0; c < C; ++c) S[c] = Q[c] * v;
             return;
         }
         const uint32_t feature = n.feature & Forest::kFeatureMask;
         const uint32_t hot = hot_child(n, row);
-        // Most recent earlier split on the same feature, if any: its factor is replaced below.
-        double za = 1.0, oa = 1.0;
-        for (unsigned e = level; e-- > 0;) {
-            if (edges[e].feature == feature) {
-                za = edges[e].zero;
-                oa = edges[e].one;
-                break;
+        const uint32_t cold = hot == n.left ? n.left + 1 : n.left;
+        const float inv_cover = n.cover > 0.0f ? 1.0f / n.cover : 0.0f;
+        const float z_hot = n.cover > 0.0f ? nodes[hot].cover * inv_cover : 0.5f;
+        const float z_cold = n.cover > 0.0f ? nodes[cold].cover * inv_cover : 0.5f;
+        v4f* Qc = q + (level + 1) * C;
+        const v4f* Sc = s + (level + 1) * C;
+        v4f* A = acc + static_cast<size_t>(feature) * C;
+
+        // Level of the most recent edge on the path that split on this feature (-1: none). Kept
+        // per feature and restored on the way back up, so lookup is O(1).
+        const int prev = last_level[feature];
+        if (prev < 0) {
+            last_level[feature] = static_cast<int16_t>(level);
+            // First split on this feature on the path (the common case): no factor to replace.
+            // Hot edge: factor t + (1 - t) z, term (1 - z) / factor. Cold edge: factor (1 - t) z,
+            // term -z / ((1 - t) z) = -1 / (1 - t).
+            // A leaf child is finished in place: its S is v * Q * factor, and S * term needs no
+            // division (the factor cancels).
+            v4f lin[C];
+            for (int c = 0; c < C; ++c) lin[c] = t[c] + omt[c] * z_hot;
+            const v4f one_minus_z = splat(1.0f - z_hot);
+            if (const Node& h = nodes[hot]; h.left == 0) {
+                const v4f v = splat(h.threshold);
+                for (int c = 0; c < C; ++c) {
+                    const v4f vq = Q[c] * v;
+                    A[c] += vq * one_minus_z;
+                    S[c] = vq * lin[c];
+                }
+            } else {
+                for (int c = 0; c < C; ++c) Qc[c] = Q[c] * lin[c];
+                edges[level] = {feature, z_hot, 1.0f};
+                recurse(hot, level + 1);
+                for (int c = 0; c < C; ++c) {
+                    A[c] += Sc[c] * one_minus_z / lin[c];
+                    S[c] = Sc[c];
+                }
             }
+            const v4f zc = splat(z_cold);
+            if (const Node& k = nodes[cold]; k.left == 0) {
+                const v4f v = splat(k.threshold);
+                const v4f neg_z = splat(-z_cold);
+                for (int c = 0; c < C; ++c) {
+                    const v4f vq = Q[c] * v;
+                    A[c] += vq * neg_z;
+                    S[c] += vq * omt[c] * zc;
+                }
+            } else {
+                for (int c = 0; c < C; ++c) Qc[c] = Q[c] * omt[c] * zc;
+                edges[level] = {feature, z_cold, 0.0f};
+                recurse(cold, level + 1);
+                for (int c = 0; c < C; ++c) {
+                    A[c] += Sc[c] * neg_inv_omt[c];
+                    S[c] += Sc[c];
+                }
+            }
+            last_level[feature] = -1;
+            return;
         }
-        double* La = lin_prev + level * m;
-        for (size_t k = 0; k < m; ++k) La[k] = t[k] * oa + (1.0 - t[k]) * za;
-        for (size_t k = 0; k < m; ++k) S[k] = 0.0;
-        const double cover = n.cover;
-        double* Qc = q + (level + 1) * m;
-        const double* Sc = s + (level + 1) * m;
-        for (uint32_t c = n.left; c <= n.left + 1; ++c) {
-            const double zc = cover > 0.0 ? nodes[c].cover / cover : 0.5;
-            const double ze = za * zc;
-            const double oe = c == hot ? oa : 0.0;
-            for (size_t k = 0; k < m; ++k) {
-                const double le = t[k] * oe + (1.0 - t[k]) * ze;
-                // When the shadowed factor is 0 so is this one, and every leaf below has Q = 0.
-                Qc[k] = La[k] != 0.0 ? Q[k] * le / La[k] : 0.0;
+        // Repeated feature: the edge's combined fractions replace the earlier edge's factor in Q,
+        // and the earlier edge's term (counted for these leaves higher up) is taken back.
+        const float za = edges[prev].zero, oa = edges[prev].one;
+        v4f la[C], term_a[C];
+        for (int c = 0; c < C; ++c) {
+            la[c] = nonzero(t[c] * splat(oa) + omt[c] * splat(za));
+            term_a[c] = splat(oa - za) / la[c];
+        }
+        last_level[feature] = static_cast<int16_t>(level);
+        for (int child = 0; child < 2; ++child) {
+            const uint32_t ci = child == 0 ? hot : cold;
+            const float ze = za * (child == 0 ? z_hot : z_cold);
+            const float oe = child == 0 ? oa : 0.0f;
+            v4f le[C];
+            for (int c = 0; c < C; ++c) {
+                le[c] = t[c] * splat(oe) + omt[c] * splat(ze);
+                Qc[c] = Q[c] * le[c] / la[c];  // la == 0 only when le == 0: Q below is 0
             }
             edges[level] = {feature, ze, oe};
-            recurse(c, level + 1);
-            double acc = 0.0;
-            for (size_t k = 0; k < m; ++k) {
-                const double le = t[k] * oe + (1.0 - t[k]) * ze;
-                const double term_e = le != 0.0 ? (oe - ze) / le : 0.0;
-                const double term_a = La[k] != 0.0 ? (oa - za) / La[k] : 0.0;
-                acc += w[k] * Sc[k] * (term_e - term_a);
-                S[k] += Sc[k];
+            recurse(ci, level + 1);
+            for (int c = 0; c < C; ++c) {
+                A[c] += Sc[c] * (splat(oe - ze) / nonzero(le[c]) - term_a[c]);
+                S[c] = child == 0 ? Sc[c] : S[c] + Sc[c];
             }
-            phi[feature] += static_cast<float>(acc);
         }
+        last_level[feature] = static_cast<int16_t>(prev);
     }
 };
 
 struct Scratch {
     std::vector<PathElement> path;
-    std::vector<double> fast;
+    std::vector<v4f> fast;
     std::vector<EdgeState> edges;
+    std::vector<int16_t> last_level;
 };
+
+template <int C>
+void run_fast(const Forest::Node* nodes, std::span<const uint32_t> roots, const float* row, size_t num_features,
+              int max_depth, const float* rule, float* out, Scratch& scratch) {
+    // rule: t | 1 - t | -1/(1 - t) | w, each C * 4 floats.
+    const size_t levels = static_cast<size_t>(max_depth) + 2;
+    const size_t need = (2 * levels + num_features + 1) * C;
+    if (scratch.fast.size() < need) scratch.fast.resize(need);
+    if (scratch.edges.size() < levels) scratch.edges.resize(levels);
+    if (scratch.last_level.size() < num_features) scratch.last_level.resize(num_features);
+    std::fill(scratch.last_level.begin(), scratch.last_level.begin() + static_cast<std::ptrdiff_t>(num_features), -1);
+    v4f* base = scratch.fast.data();
+    v4f* acc = base + 2 * levels * C;
+    std::fill(acc, acc + (num_features + 1) * C, splat(0.0f));
+    v4f rule_v[4 * C];
+    std::memcpy(rule_v, rule, sizeof rule_v);
+    const FastShap<C> shap{nodes, row, rule_v, rule_v + C, rule_v + 2 * C, base, base + levels * C, acc,
+                           scratch.edges.data(), scratch.last_level.data()};
+    for (int c = 0; c < C; ++c) base[c] = splat(1.0f);  // Q at a root: the empty product
+    for (uint32_t root : roots) shap.recurse(root, 0);
+    const v4f* w = rule_v + 3 * C;
+    for (size_t f = 0; f < num_features; ++f) {
+        v4f sum = splat(0.0f);
+        for (int c = 0; c < C; ++c) sum += acc[f * C + c] * w[c];
+        out[f] = (sum[0] + sum[1]) + (sum[2] + sum[3]);
+    }
+}
 
 Scratch& thread_scratch() {
     // One buffer per thread, grown to the deepest model seen: no allocation per call after that.
@@ -239,7 +331,21 @@ void gauss_legendre(size_t m, std::vector<double>& t, std::vector<double>& w) {
 
 }  // namespace
 
-void Forest::init_shap_tables() { gauss_legendre(static_cast<size_t>(max_depth_) / 2 + 1, gauss_t_, gauss_w_); }
+void Forest::init_shap_tables() {
+    // The integrand has degree <= depth - 1; m nodes are exact up to degree 2m - 1.
+    const size_t m = std::max<size_t>(1, (static_cast<size_t>(max_depth_) + 1) / 2);
+    std::vector<double> t, w;
+    gauss_legendre(m, t, w);
+    const size_t padded = (m + 3) / 4 * 4;
+    gauss_rule_.assign(4 * padded, 0.0f);
+    for (size_t i = 0; i < padded; ++i) {
+        const double ti = i < m ? t[i] : 0.5;  // padding lanes: harmless node, zero weight
+        gauss_rule_[i] = static_cast<float>(ti);
+        gauss_rule_[padded + i] = static_cast<float>(1.0 - ti);
+        gauss_rule_[2 * padded + i] = static_cast<float>(-1.0 / (1.0 - ti));
+        gauss_rule_[3 * padded + i] = i < m ? static_cast<float>(w[i]) : 0.0f;
+    }
+}
 
 void Forest::shap_values(std::span<const float> row, std::span<float> out) const {
     if (row.size() != num_features_ || out.size() != num_features_ + 1) {
@@ -260,17 +366,24 @@ void Forest::shap_values_fast(std::span<const float> row, std::span<float> out) 
         std::fill(out.begin(), out.end(), std::numeric_limits<float>::quiet_NaN());
         return;
     }
-    std::fill(out.begin(), out.end(), 0.0f);
     Scratch& scratch = thread_scratch();
-    const size_t m = gauss_t_.size();
-    const size_t levels = static_cast<size_t>(max_depth_) + 2;
-    if (scratch.fast.size() < 3 * levels * m) scratch.fast.resize(3 * levels * m);
-    if (scratch.edges.size() < levels) scratch.edges.resize(levels);
-    double* base = scratch.fast.data();
-    const FastShap shap{nodes_.data(), row.data(), out.data(), gauss_t_.data(), gauss_w_.data(), m,
-                        base, base + levels * m, base + 2 * levels * m, scratch.edges.data()};
-    for (size_t k = 0; k < m; ++k) base[k] = 1.0;  // Q at the root: empty product
-    for (uint32_t root : tree_roots_) shap.recurse(root, 0);
+    const size_t chunks = gauss_rule_.size() / 16;
+    const auto run = [&](auto tag) {
+        run_fast<decltype(tag)::value>(nodes_.data(), tree_roots_, row.data(), num_features_, max_depth_,
+                                       gauss_rule_.data(), out.data(), scratch);
+    };
+    // Depth <= 64 gives at most 33 nodes: 9 chunks.
+    switch (chunks) {
+        case 1: run(std::integral_constant<int, 1>{}); break;
+        case 2: run(std::integral_constant<int, 2>{}); break;
+        case 3: run(std::integral_constant<int, 3>{}); break;
+        case 4: run(std::integral_constant<int, 4>{}); break;
+        case 5: run(std::integral_constant<int, 5>{}); break;
+        case 6: run(std::integral_constant<int, 6>{}); break;
+        case 7: run(std::integral_constant<int, 7>{}); break;
+        case 8: run(std::integral_constant<int, 8>{}); break;
+        default: run(std::integral_constant<int, 9>{}); break;
+    }
     out[num_features_] = expected_margin_;
 }
 

@@ -77,13 +77,16 @@ private:
     std::vector<float> node_mean_;      // expected value under each node (cover-weighted), per node
     std::vector<uint32_t> tree_roots_;  // index of each tree's root in nodes_
     std::vector<uint8_t> tree_depth_;   // depth of each tree (edges on the longest path)
+    std::vector<uint8_t> block_depth_;  // max depth of each block of kLanes consecutive trees
+    static constexpr size_t kLanes = 8;  // trees traversed together in predict_margin
     std::vector<std::string> feature_names_;
     size_t num_features_ = 0;
     float base_margin_ = 0.0f;
     float expected_margin_ = 0.0f;      // base margin + sum of root means: the SHAP bias
     int max_depth_ = 0;
-    std::vector<double> gauss_t_;  // quadrature nodes on (0, 1), exact for degree <= max_depth_
-    std::vector<double> gauss_w_;  // matching weights (sum to 1)
+    // Gauss-Legendre rule on (0, 1) for shap_values_fast, padded to a multiple of 4 nodes:
+    // t | 1 - t | -1 / (1 - t) | weight, each block the padded length.
+    std::vector<float> gauss_rule_;
 };
 
 }  // namespace vigil::ml

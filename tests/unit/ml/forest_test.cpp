@@ -32,7 +32,7 @@ struct TrainedModel {
 // into both the native engine and a fresh XGBoost booster.
 std::unique_ptr<TrainedModel> train_model(size_t cols, int rounds, int depth, size_t test_rows, uint64_t seed,
                                           double nan_fraction = 0.05) {
-    const DenseData train = make_synthetic_binary(8000, cols, nan_fraction, seed);
+    const DenseData train = make_synthetic_binary(4000, cols, nan_fraction, seed);
     const DenseData valid = make_synthetic_binary(1000, cols, nan_fraction, seed + 1);
     TrainParams p;
     p.max_rounds = rounds;
@@ -41,7 +41,7 @@ std::unique_ptr<TrainedModel> train_model(size_t cols, int rounds, int depth, si
     p.eta = 0.3;
     p.subsample = 0.8;
     p.colsample_bytree = 0.8;
-    p.nthread = 2;
+    p.nthread = 1;
     p.seed = seed;
     auto out = train_binary(train, valid, p);
     if (!out) {
@@ -78,10 +78,43 @@ protected:
 };
 TrainedModel* ForestVsXgboost::model_ = nullptr;
 
-TEST_F(ForestVsXgboost, ShapeMatchesTrainingSetup) {
+// One test for the cheap checks: under ctest every test is its own process and retrains.
+TEST_F(ForestVsXgboost, ShapeSingleRowFileLoadAndBadWidth) {
     EXPECT_EQ(model_->forest.num_features(), 40u);
     EXPECT_EQ(model_->forest.num_trees(), 100u);
     EXPECT_EQ(model_->forest.max_depth(), 6);
+
+    auto dm = DMatrix::from_dense(model_->test.row(3), 1, 40);
+    ASSERT_TRUE(dm);
+    auto batch = model_->booster->predict(*dm);
+    auto single = model_->booster->predict_row(model_->test.row(3));
+    ASSERT_TRUE(single) << single.error().message;
+    EXPECT_FLOAT_EQ(*single, (*batch)[0]);
+    EXPECT_NEAR(*single, model_->forest.predict_proba(model_->test.row(3)), 1e-6);
+
+    // Loading from a file gives the same engine; a missing file is an I/O error.
+    const auto path =
+        std::filesystem::temp_directory_path() / ("vigil_forest_test_" + std::to_string(::getpid()) + ".json");
+    {
+        std::ofstream out(path);
+        out << model_->json;
+    }
+    auto f = Forest::load_xgboost_json(path);
+    std::filesystem::remove(path);
+    ASSERT_TRUE(f) << f.error().message;
+    EXPECT_EQ(f->predict_margin(model_->test.row(5)), model_->forest.predict_margin(model_->test.row(5)));
+    auto missing = Forest::load_xgboost_json(path);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, ErrorCode::kIo);
+
+    // A row of the wrong width gives NaN, not an out-of-bounds read.
+    std::vector<float> short_row(10, 0.0f);
+    EXPECT_TRUE(std::isnan(model_->forest.predict_margin(short_row)));
+    std::vector<float> out(41);
+    model_->forest.shap_values(short_row, out);
+    EXPECT_TRUE(std::isnan(out[0]));
+    model_->forest.shap_values_fast(short_row, out);
+    EXPECT_TRUE(std::isnan(out[0]));
 }
 
 TEST_F(ForestVsXgboost, ProbabilityAndMarginAgreeOnTwelveThousandRows) {
@@ -109,18 +142,8 @@ TEST_F(ForestVsXgboost, ProbabilityAndMarginAgreeOnTwelveThousandRows) {
     for (size_t i = 0; i < d.num_rows; i += 97) EXPECT_EQ(batch[i], model_->forest.predict_proba(d.row(i)));
 }
 
-TEST_F(ForestVsXgboost, SingleRowXgboostPredictMatchesBatch) {
-    auto dm = DMatrix::from_dense(model_->test.row(3), 1, 40);
-    ASSERT_TRUE(dm);
-    auto batch = model_->booster->predict(*dm);
-    auto single = model_->booster->predict_row(model_->test.row(3));
-    ASSERT_TRUE(single) << single.error().message;
-    EXPECT_FLOAT_EQ(*single, (*batch)[0]);
-    EXPECT_NEAR(*single, model_->forest.predict_proba(model_->test.row(3)), 1e-6);
-}
-
-TEST_F(ForestVsXgboost, TreeShapMatchesXgboostContribs) {
-    const size_t rows = 3000, width = 41;
+TEST_F(ForestVsXgboost, TreeShapMatchesXgboostContribsOn2500Rows) {
+    const size_t rows = 2500, width = 41;
     auto dm = DMatrix::from_dense(std::span<const float>(model_->test.values).first(rows * 40), rows, 40);
     ASSERT_TRUE(dm);
     auto ref = model_->booster->predict(*dm, PredictKind::kContribs);
@@ -161,29 +184,6 @@ TEST_F(ForestVsXgboost, PathContributionsMatchXgboostApproxAndSumToMargin) {
     }
     EXPECT_LE(max_d, 1e-4);
     EXPECT_LE(max_sum, 1e-4);
-}
-
-TEST_F(ForestVsXgboost, LoadsFromFile) {
-    const auto path = std::filesystem::temp_directory_path() / ("vigil_forest_test_" + std::to_string(::getpid()) + ".json");
-    {
-        std::ofstream out(path);
-        out << model_->json;
-    }
-    auto f = Forest::load_xgboost_json(path);
-    std::filesystem::remove(path);
-    ASSERT_TRUE(f) << f.error().message;
-    EXPECT_EQ(f->predict_margin(model_->test.row(5)), model_->forest.predict_margin(model_->test.row(5)));
-    auto missing = Forest::load_xgboost_json(path);
-    ASSERT_FALSE(missing);
-    EXPECT_EQ(missing.error().code, ErrorCode::kIo);
-}
-
-TEST_F(ForestVsXgboost, WrongRowWidthGivesNaNNotAnOutOfBoundsRead) {
-    std::vector<float> short_row(10, 0.0f);
-    EXPECT_TRUE(std::isnan(model_->forest.predict_margin(short_row)));
-    std::vector<float> out(41);
-    model_->forest.shap_values(short_row, out);
-    EXPECT_TRUE(std::isnan(out[0]));
 }
 
 // Few features and deep trees: the same feature is split on repeatedly along a path, which is

@@ -72,7 +72,7 @@ TEST(TrainBinary, DeterministicAndEarlyStopsAtTheBestRound) {
     p.eta = 0.5;
     p.max_depth = 8;
     p.min_child_weight = 0.0;
-    p.nthread = 2;
+    p.nthread = 1;
     int calls = 0;
     auto out = train_binary(train, valid, p, [&](int it, int max, double v) {
         EXPECT_EQ(it, calls);
@@ -118,7 +118,7 @@ TEST(TrainBinary, AucMetricMaximises) {
     p.max_rounds = 40;
     p.early_stopping_rounds = 0;
     p.metric = EvalMetric::kAuc;
-    p.nthread = 2;
+    p.nthread = 1;
     auto out = train_binary(train, valid, p);
     ASSERT_TRUE(out) << out.error().message;
     EXPECT_EQ(out->metric_name, "auc");
@@ -149,7 +149,7 @@ TEST(Booster, SaveLoadAndPredictionPathsAgree) {
     TrainParams p;
     p.max_rounds = 20;
     p.early_stopping_rounds = 0;
-    p.nthread = 2;
+    p.nthread = 1;
     auto out = train_binary(train, valid, p);
     ASSERT_TRUE(out);
     auto b = Booster::load_model_from_buffer(out->model_json);
