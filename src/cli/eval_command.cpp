@@ -1,6 +1,7 @@
 // vigil eval url: score labelled URLs (or a plain list with --all-positive / --all-negative) with a
 // model artifact and print the metrics, as text or as one JSON object.
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <string>
 
@@ -32,6 +33,8 @@ options:
                         hash of the canonical URL, so it is the same in every run)
   --dedupe              drop repeated URLs (and URLs seen with both labels) before scoring
   --threshold T         decide with T instead of the model's threshold
+  --scores FILE         also write url,label,score (CSV) for every scored URL, e.g. to study
+                        other thresholds
   --model-only          score with the model alone. The full verdict pipeline (threat intel,
                         allow-list, lookalike rules) is not wired into eval yet, so today the
                         verdict IS the model and this flag changes nothing
@@ -81,6 +84,7 @@ int run_eval(int argc, char** argv) {
     bool json = false, dedupe = false;
     std::optional<ml::Split> split;
     std::optional<double> threshold;
+    std::filesystem::path scores_out;
     for (int i = 2; i < argc; ++i) {
         std::string error;
         if (data_options.consume(argc, argv, i, error)) {
@@ -92,10 +96,10 @@ int run_eval(int argc, char** argv) {
         if (a == "--help" || a == "-h") {
             print_usage(std::cout);
             return 0;
-        } else if (a == "--model" || a == "--brands") {
+        } else if (a == "--model" || a == "--brands" || a == "--scores") {
             const char* v = value();
             if (v == nullptr) return std::cerr << "vigil eval: " << a << " needs a value\n", 2;
-            (a == "--model" ? model_dir : brands) = v;
+            (a == "--model" ? model_dir : a == "--brands" ? brands : scores_out) = v;
         } else if (a == "--json") {
             json = true;
         } else if (a == "--dedupe") {
@@ -137,6 +141,22 @@ int run_eval(int argc, char** argv) {
     features::UrlFeatureExtractor extractor(rt.psl, rt.brands);
     const ml::UrlScores scored = ml::score_urls(rt.model.forest, *data, extractor);
     const double th = threshold.value_or(rt.model.threshold);
+    if (!scores_out.empty()) {
+        std::ofstream out(scores_out, std::ios::trunc);
+        out << "url,label,score\n";
+        size_t k = 0;
+        for (const ml::UrlRow& row : data->rows) {
+            if (k >= scored.urls.size() || scored.urls[k] != &row) continue;  // did not parse
+            std::string quoted = row.url;
+            // RFC 4180: quote the field, double the quotes inside.
+            for (size_t pos = quoted.find('"'); pos != std::string::npos; pos = quoted.find('"', pos + 2)) {
+                quoted.insert(pos, 1, '"');
+            }
+            out << '"' << quoted << "\"," << row.label << ',' << scored.scores[k] << '\n';
+            ++k;
+        }
+        if (!out) return std::cerr << "vigil eval: cannot write " << scores_out.string() << "\n", 1;
+    }
     const ml::BinaryMetrics all = ml::evaluate(scored.scores, scored.labels, th);
 
     // Per-file metrics (printed as text when several files were combined).
@@ -156,28 +176,31 @@ int run_eval(int argc, char** argv) {
     }
 
     if (json) {
-        boost::json::value v = boost::json::parse(ml::to_json(all));
-        boost::json::object& o = v.as_object();
-        o["model"] = {{"name", rt.model.name}, {"version", rt.model.version}, {"dir", model_dir.string()}};
-        o["unparseable"] = scored.unparseable;
-        o["model_only"] = true;  // the verdict is the model alone for now
-        boost::json::array sources;
+        // The metrics object, extended with where the numbers come from.
+        auto str = [](std::string_view v) { return boost::json::serialize(boost::json::string(v)); };
+        std::string out = ml::to_json(all);
+        out.pop_back();  // '}'
+        out += ",\"model\":{\"name\":" + str(rt.model.name) + ",\"version\":" + str(rt.model.version) +
+               ",\"dir\":" + str(model_dir.string()) + "}";
+        out += ",\"unparseable\":" + std::to_string(scored.unparseable);
+        out += ",\"model_only\":true";  // the verdict is the model alone for now (see --help)
+        out += ",\"sources\":[";
         for (size_t src = 0; src < data->sources.size(); ++src) {
-            boost::json::object so = boost::json::parse(ml::to_json(per_source[src])).as_object();
-            so["path"] = data->sources[src].path;
-            so["shape"] = data->sources[src].description;
-            sources.push_back(std::move(so));
+            std::string so = ml::to_json(per_source[src]);
+            so.pop_back();
+            so += ",\"path\":" + str(data->sources[src].path) + ",\"shape\":" + str(data->sources[src].description) + "}";
+            out += (src > 0 ? "," : "") + so;
         }
-        o["sources"] = std::move(sources);
-        std::cout << boost::json::serialize(v) << "\n";
+        out += "]}";
+        std::cout << out << "\n";
         return 0;
     }
     std::cout << "model " << rt.model.name << " " << rt.model.version << " (" << model_dir.string() << ")\n";
     for (const ml::SourceInfo& s : data->sources) {
         std::cout << "data " << s.path << ": " << s.description << ", " << s.kept << " rows";
-        if (s.skipped_malformed + s.skipped_domain_half + s.duplicates + s.conflicts > 0) {
+        if (s.skipped_malformed + s.skipped_domain_half + s.skipped_not_listed + s.duplicates + s.conflicts > 0) {
             std::cout << " (skipped: " << s.skipped_malformed << " malformed, " << s.skipped_domain_half
-                      << " other domain half, " << s.duplicates << " duplicates, " << s.conflicts << " conflicts)";
+                      << " other domain half, " << s.skipped_not_listed << " domain not listed, " << s.duplicates << " duplicates, " << s.conflicts << " conflicts)";
         }
         std::cout << "\n";
     }

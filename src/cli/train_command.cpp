@@ -39,7 +39,8 @@ training options:
   --lambda F            L2 regularisation (default 1)
   --seed S              random seed (default 42)
   --threads N           XGBoost threads (default 2)
-  --max-fpr F           validation FPR bound of the threshold rule (default 0.01)
+  --max-fpr F           threshold rule: maximise validation F1 with validation FPR <= F (default 0.01)
+  --min-recall R        threshold rule instead: the highest threshold with validation recall >= R
   --no-balance          do not reweight classes to equal total weight
   --no-dedupe           keep duplicate URLs
   --name NAME           model name (default vigil-url-xgb)
@@ -83,6 +84,7 @@ public:
             }
         }
     }
+    void start() { start_ = std::chrono::steady_clock::now(); }
     void end() {
         if (bar_open_) std::fputc('\n', stderr);
         bar_open_ = false;
@@ -196,6 +198,9 @@ int run_train(int argc, char** argv) {
         } else if (a == "--max-fpr") {
             if (!number(x) || x < 0 || x > 1) return 2;
             options.max_fpr = x;
+        } else if (a == "--min-recall") {
+            if (!number(x) || !(x > 0 && x <= 1)) return 2;
+            options.min_recall = x;
         } else if (a == "--no-balance") {
             options.balance_classes = false;
         } else if (a == "--no-dedupe") {
@@ -245,6 +250,7 @@ int run_train(int argc, char** argv) {
 
     features::UrlFeatureExtractor extractor(*psl, *brand_list);
     progress.note("training (" + std::to_string(data->rows.size()) + " URLs)");
+    progress.start();
     auto result = ml::train_url_model(*data, extractor, options,
                                       [&](int it, int max, double v) { progress.round(it, max, v); });
     progress.end();

@@ -8,7 +8,7 @@ namespace {
 // Options that take a value.
 bool takes_value(std::string_view name) {
     return name == "--url-col" || name == "--label-col" || name == "--positive" || name == "--homepages" ||
-           name == "--domain-half" || name == "--weight";
+           name == "--domain-half" || name == "--weight" || name == "--only-domains";
 }
 
 bool is_flag(std::string_view name) {
@@ -39,6 +39,8 @@ bool apply(ml::DataSpec& spec, std::string_view name, const std::string& value, 
         else if (value == "heldout") spec.domain_half = ml::DomainHalf::kHeldOut;
         else if (value == "all") spec.domain_half = ml::DomainHalf::kAll;
         else return error = "--domain-half takes train, heldout or all", false;
+    } else if (name == "--only-domains") {
+        spec.only_domains = value;
     } else if (name == "--weight") {
         char* end = nullptr;
         double w = std::strtod(value.c_str(), &end);

@@ -24,6 +24,8 @@ inline constexpr const char* kDataOptionsHelp = R"(data options (given before a 
                         chosen per domain by a hash; default https)
   --domain-half train|heldout   keep only legitimate rows whose registrable domain falls in this
                         half of the domain hold-out (a hash of the domain); phishing rows are kept
+  --only-domains LIST   keep only rows whose registrable domain is in the domain list LIST
+                        (e.g. legitimate URLs of popular domains, for a false-positive test)
   --weight W            sample weight of this file's rows (default 1)
 Files may be gzip-compressed (.gz). Known shapes are detected: url,label (1/0, PhishStorm;
 phishing/legitimate, Ebbu2017), url,...,status (Hannousse 2021), rank,domain and domain lists.

@@ -90,7 +90,10 @@ Result<ModelArtifact> load_artifact(const std::filesystem::path& dir, int expect
     if (th == nullptr || !th->is_number()) {
         return make_error(ErrorCode::kFormat, where + ": missing number field 'threshold'");
     }
-    art.threshold = th->to_number<double>();
+    // Scores are floats and the threshold is one of them (a validation score). Boost.JSON 1.81
+    // parses doubles to within a few ulps only, so snap back to the nearest float: otherwise a
+    // score equal to the threshold could fall just below it.
+    art.threshold = static_cast<double>(static_cast<float>(th->to_number<double>()));
 
     Status compat = check_features(art.features_version, art.feature_names, expected_features_version,
                                    expected_feature_names);

@@ -1,11 +1,11 @@
 #include "vigil/ml/metrics.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <numeric>
 
-#include <boost/json.hpp>
 
 namespace vigil::ml {
 namespace {
@@ -36,11 +36,6 @@ std::vector<Step> cumulative_steps(std::span<const float> scores, std::span<cons
 
 size_t count_positives(std::span<const int> labels) {
     return static_cast<size_t>(std::count(labels.begin(), labels.end(), 1));
-}
-
-boost::json::value number_or_null(double v) {
-    if (std::isnan(v)) return nullptr;
-    return v;
 }
 
 }  // namespace
@@ -105,6 +100,8 @@ double roc_auc(std::span<const float> scores, std::span<const int> labels) {
 }
 
 double pr_auc(std::span<const float> scores, std::span<const int> labels) {
+    // Without negatives every threshold has precision 1: the number would say nothing.
+    if (count_positives(labels) == labels.size()) return kNaN;
     auto curve = pr_curve(scores, labels);
     if (curve.empty()) return kNaN;
     double area = 0, prev_recall = 0;
@@ -136,22 +133,49 @@ double choose_threshold(std::span<const float> scores, std::span<const int> labe
     return best_threshold;
 }
 
+double threshold_for_recall(std::span<const float> scores, std::span<const int> labels, double min_recall) {
+    const size_t pos = count_positives(labels);
+    if (pos == 0) return 0.5;
+    for (const Step& s : cumulative_steps(scores, labels)) {
+        if (static_cast<double>(s.tp) / static_cast<double>(pos) >= min_recall) return s.score;
+    }
+    return 0.5;  // unreachable: the last step has recall 1
+}
+
 std::string to_json(const BinaryMetrics& m) {
-    boost::json::object o;
-    o["n"] = m.n;
-    o["positives"] = m.positives;
-    o["negatives"] = m.negatives;
-    o["roc_auc"] = number_or_null(m.roc_auc);
-    o["pr_auc"] = number_or_null(m.pr_auc);
-    o["accuracy"] = number_or_null(m.accuracy);
-    o["precision"] = number_or_null(m.precision);
-    o["recall"] = number_or_null(m.recall);
-    o["f1"] = number_or_null(m.f1);
-    o["fpr"] = number_or_null(m.fpr);
-    o["tpr"] = number_or_null(m.tpr);
-    o["threshold"] = number_or_null(m.threshold);
-    o["confusion"] = {{"tp", m.confusion.tp}, {"fp", m.confusion.fp}, {"tn", m.confusion.tn}, {"fn", m.confusion.fn}};
-    return boost::json::serialize(o);
+    // Written by hand rather than via boost::json::serialize, which prints 0.5 as "5E-1": shortest
+    // round-trip decimals (std::to_chars) are easier on people and on every JSON parser.
+    auto number = [](double v) -> std::string {
+        if (!std::isfinite(v)) return "null";
+        char buf[64];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+        return ec == std::errc() ? std::string(buf, end) : "null";
+    };
+    std::string o = "{";
+    auto field = [&o](std::string_view key, const std::string& value) {
+        if (o.size() > 1) o += ',';
+        o += '"';
+        o += key;
+        o += "\":";
+        o += value;
+    };
+    field("n", std::to_string(m.n));
+    field("positives", std::to_string(m.positives));
+    field("negatives", std::to_string(m.negatives));
+    field("roc_auc", number(m.roc_auc));
+    field("pr_auc", number(m.pr_auc));
+    field("accuracy", number(m.accuracy));
+    field("precision", number(m.precision));
+    field("recall", number(m.recall));
+    field("f1", number(m.f1));
+    field("fpr", number(m.fpr));
+    field("tpr", number(m.tpr));
+    field("threshold", number(m.threshold));
+    field("confusion", "{\"tp\":" + std::to_string(m.confusion.tp) + ",\"fp\":" + std::to_string(m.confusion.fp) +
+                           ",\"tn\":" + std::to_string(m.confusion.tn) + ",\"fn\":" + std::to_string(m.confusion.fn) +
+                           "}");
+    o += '}';
+    return o;
 }
 
 }  // namespace vigil::ml

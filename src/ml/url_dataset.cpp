@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "vigil/core/text_file.hpp"
 #include "vigil/url/url.hpp"
@@ -182,19 +183,37 @@ Status load_one(const DataSpec& spec, uint16_t source, const domain::PublicSuffi
     const float weight = static_cast<float>(spec.weight);
 
     // Adds one candidate row after validation and the domain hold-out filter.
+    // Registrable domains of --only-domains (a domain list), if given.
+    std::unordered_set<std::string> listed;
+    if (!spec.only_domains.empty()) {
+        auto list = read_file(spec.only_domains);
+        if (!list) return list.error();
+        for (std::string_view line : split_lines(*list)) {
+            if (auto dom = domain_of_line(line, true)) listed.emplace(psl.registrable_domain(*dom));
+        }
+        if (listed.empty()) {
+            return make_error(ErrorCode::kFormat, spec.only_domains.string() + ": not a domain list");
+        }
+    }
+
     auto add = [&](std::string url, int label) {
         if (url.empty() || has_control_chars(url) || url.size() > url::kMaxUrlBytes) {
             ++info.skipped_malformed;
             return;
         }
-        if (spec.domain_half != DomainHalf::kAll && label == 0) {
+        const bool need_domain = (spec.domain_half != DomainHalf::kAll && label == 0) || !listed.empty();
+        if (need_domain) {
             std::string reg = registrable_domain_of(url, psl);
             if (reg.empty()) {
                 ++info.skipped_malformed;
                 return;
             }
-            bool heldout = in_heldout_half(reg);
-            if (heldout != (spec.domain_half == DomainHalf::kHeldOut)) {
+            if (!listed.empty() && !listed.contains(reg)) {
+                ++info.skipped_not_listed;
+                return;
+            }
+            if (spec.domain_half != DomainHalf::kAll && label == 0 &&
+                in_heldout_half(reg) != (spec.domain_half == DomainHalf::kHeldOut)) {
                 ++info.skipped_domain_half;
                 return;
             }

@@ -103,8 +103,13 @@ std::string summary_markdown(const UrlTrainResult& r, const UrlDataset& data, co
         md << "| " << split_name(static_cast<Split>(s)) << " | " << r.counts[s].positives << " | "
            << r.counts[s].negatives << " |\n";
     }
-    md << "\nThreshold " << fmt(r.threshold, "%.6f") << ": the validation score that maximises F1 with validation "
-       << "FPR <= " << fmt(o.max_fpr * 100, "%.2f") << " %.\n\n";
+    if (o.min_recall > 0) {
+        md << "\nThreshold " << fmt(r.threshold, "%.6f") << ": the highest validation score with validation recall >= "
+           << fmt(o.min_recall * 100, "%.1f") << " %.\n\n";
+    } else {
+        md << "\nThreshold " << fmt(r.threshold, "%.6f") << ": the validation score that maximises F1 with validation "
+           << "FPR <= " << fmt(o.max_fpr * 100, "%.2f") << " %.\n\n";
+    }
     md << "## Test split\n\n| metric | validation | test |\n|---|---|---|\n";
     auto row = [&](const char* name, double v, double t) { md << "| " << name << " | " << fmt(v) << " | " << fmt(t) << " |\n"; };
     row("ROC-AUC", r.valid.roc_auc, r.test.roc_auc);
@@ -220,7 +225,8 @@ Result<UrlTrainResult> train_url_model(const UrlDataset& data, const features::U
         labels[s].reserve(sets[s].num_rows);
         for (float l : sets[s].labels) labels[s].push_back(l > 0.5f ? 1 : 0);
     }
-    result.threshold = choose_threshold(scores[1], labels[1], options.max_fpr);
+    result.threshold = options.min_recall > 0 ? threshold_for_recall(scores[1], labels[1], options.min_recall)
+                                              : choose_threshold(scores[1], labels[1], options.max_fpr);
     result.valid = evaluate(scores[1], labels[1], result.threshold);
     result.test = evaluate(scores[2], labels[2], result.threshold);
     result.test_roc = roc_curve(scores[2], labels[2]);
@@ -256,8 +262,13 @@ Status write_url_artifact(const std::filesystem::path& dir, const UrlTrainResult
     for (std::string_view n : features::feature_names()) names.emplace_back(n);
     meta["feature_names"] = std::move(names);
     meta["threshold"] = r.threshold;
-    meta["threshold_rule"] = {{"rule", "maximise validation F1 subject to validation FPR <= max_fpr"},
-                              {"max_fpr", o.max_fpr}};
+    if (o.min_recall > 0) {
+        meta["threshold_rule"] = {{"rule", "highest validation threshold with recall >= min_recall"},
+                                  {"min_recall", o.min_recall}};
+    } else {
+        meta["threshold_rule"] = {{"rule", "maximise validation F1 subject to validation FPR <= max_fpr"},
+                                  {"max_fpr", o.max_fpr}};
+    }
     meta["parameters"] = params_json(o.xgb);
     meta["balance_classes"] = o.balance_classes;
     meta["best_iteration"] = r.model.best_iteration;
@@ -279,6 +290,7 @@ Status write_url_artifact(const std::filesystem::path& dir, const UrlTrainResult
                                      {"conflicts", s.conflicts},
                                      {"malformed", s.skipped_malformed},
                                      {"other_domain_half", s.skipped_domain_half},
+                                     {"domain_not_listed", s.skipped_not_listed},
                                      {"unescaped_amp", s.unescaped_amp}});
     }
     meta["data"] = std::move(files);
@@ -355,6 +367,7 @@ UrlScores score_urls(const Forest& forest, const UrlDataset& data, const feature
         out.scores.push_back(forest.predict_proba(fv));
         out.labels.push_back(row.label);
         out.sources.push_back(row.source);
+        out.urls.push_back(&row);
     }
     return out;
 }

@@ -45,7 +45,7 @@ std::vector<CurvePoint> pr_curve(std::span<const float> scores, std::span<const 
 
 // NaN when one class is absent.
 double roc_auc(std::span<const float> scores, std::span<const int> labels);
-// Average precision; NaN when there are no positives.
+// Average precision; NaN when one class is absent.
 double pr_auc(std::span<const float> scores, std::span<const int> labels);
 
 // The decision threshold: among the distinct scores s (as thresholds "score >= s"), the one that
@@ -53,6 +53,11 @@ double pr_auc(std::span<const float> scores, std::span<const int> labels);
 // positives). When no threshold gives any true positive within the FPR bound, returns a value
 // above the highest score (nothing flagged). Returns 0.5 when the input is empty.
 double choose_threshold(std::span<const float> scores, std::span<const int> labels, double max_fpr);
+
+// The highest distinct score s such that "score >= s" reaches recall >= min_recall (the operating
+// point that keeps a recall floor with the fewest false positives). 0.5 when there are no
+// positives or the input is empty.
+double threshold_for_recall(std::span<const float> scores, std::span<const int> labels, double min_recall);
 
 // One JSON object with the DESIGN fields: n, roc_auc, pr_auc, accuracy, precision, recall, f1,
 // fpr, tpr, threshold, confusion {tp,fp,tn,fn}, plus positives and negatives. NaN is written as

@@ -50,6 +50,9 @@ struct DataSpec {
     // Keeps only legitimate rows whose registrable domain is in this half; phishing rows are kept.
     DomainHalf domain_half = DomainHalf::kAll;
     HomepageStyle homepage_style = HomepageStyle::kHttps;
+    // When set: keep only rows (either label) whose registrable domain is in this domain list,
+    // e.g. deeper legitimate URLs of popular domains for the false-positive test.
+    std::filesystem::path only_domains{};
     double weight = 1.0;  // sample weight of every row of this file
 };
 
@@ -70,6 +73,7 @@ struct SourceInfo {
     size_t positives = 0, negatives = 0;
     size_t skipped_malformed = 0;   // empty, control characters, unparseable, unknown label value
     size_t skipped_domain_half = 0; // legitimate rows of the other domain half
+    size_t skipped_not_listed = 0;  // rows whose domain is not in DataSpec::only_domains
     size_t unescaped_amp = 0;       // rows whose "&amp;" was turned into "&"
     size_t duplicates = 0;          // rows dropped by deduplicate() (same key, same label)
     size_t conflicts = 0;           // rows dropped because the same key carried both labels

@@ -23,8 +23,10 @@ TrainParams default_url_train_params();
 
 struct UrlTrainOptions {
     TrainParams xgb = default_url_train_params();
-    // Threshold rule: maximise validation F1 subject to validation FPR <= max_fpr.
+    // Threshold rule: maximise validation F1 subject to validation FPR <= max_fpr; or, when
+    // min_recall > 0, the highest threshold whose validation recall is >= min_recall.
     double max_fpr = 0.01;
+    double min_recall = 0.0;
     // Scale phishing weights so both classes carry the same total weight in training.
     bool balance_classes = true;
     std::string name = "vigil-url-xgb";
@@ -77,6 +79,7 @@ struct UrlScores {
     std::vector<float> scores;
     std::vector<int> labels;
     std::vector<uint16_t> sources;
+    std::vector<const UrlRow*> urls;  // the scored rows, in order (rows that did not parse are absent)
     size_t unparseable = 0;
 };
 

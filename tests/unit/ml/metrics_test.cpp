@@ -84,6 +84,7 @@ TEST(Metrics, OneClassListsHaveUndefinedAucsAndRatios) {
     BinaryMetrics pos = evaluate(s, std::vector<int>{1, 1, 1}, 0.5);
     EXPECT_TRUE(std::isnan(pos.roc_auc));
     EXPECT_TRUE(std::isnan(pos.fpr));
+    EXPECT_TRUE(std::isnan(pos.pr_auc));
     EXPECT_NEAR(pos.recall, 2.0 / 3, 1e-12);
     EXPECT_NEAR(pos.precision, 1.0, 1e-12);
     // Nothing flagged on data with positives: precision 0, not undefined.
@@ -118,6 +119,15 @@ TEST(Metrics, ThresholdTiesKeepTheHigherThreshold) {
     const std::vector<float> s2 = {0.9f, 0.7f, 0.6f, 0.5f};
     const std::vector<int> l2 = {1, 0, 0, 1};
     EXPECT_FLOAT_EQ(static_cast<float>(choose_threshold(s2, l2, 1.0)), 0.9f);
+}
+
+TEST(Metrics, ThresholdForRecallFloor) {
+    // Recall by step: 0.9 -> 1/4, 0.8 -> 2/4, 0.6 -> 3/4, 0.4 -> 4/4.
+    EXPECT_FLOAT_EQ(static_cast<float>(threshold_for_recall(kScores, kLabels, 0.5)), 0.8f);
+    EXPECT_FLOAT_EQ(static_cast<float>(threshold_for_recall(kScores, kLabels, 0.51)), 0.6f);
+    EXPECT_FLOAT_EQ(static_cast<float>(threshold_for_recall(kScores, kLabels, 0.9)), 0.4f);
+    EXPECT_FLOAT_EQ(static_cast<float>(threshold_for_recall(kScores, kLabels, 0.0)), 0.9f);
+    EXPECT_DOUBLE_EQ(threshold_for_recall(kScores, std::vector<int>(7, 0), 0.9), 0.5);
 }
 
 TEST(Metrics, JsonHasTheContractFieldsAndNullForNaN) {

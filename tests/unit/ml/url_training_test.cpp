@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <random>
@@ -181,7 +182,7 @@ TEST_F(UrlTrainingTest, ArtifactRoundTripScoresLikeTraining) {
     BinaryMetrics m = evaluate(scored.scores, scored.labels, art->threshold);
     EXPECT_EQ(m.n, result_->test.n);
     EXPECT_NEAR(m.roc_auc, result_->test.roc_auc, 1e-6);
-    EXPECT_EQ(m.confusion.tp, result_->test.confusion.tp);
+    EXPECT_EQ(m.confusion.tp, result_->test.confusion.tp) << "threshold " << art->threshold << " max score " << *std::max_element(scored.scores.begin(), scored.scores.end());
     EXPECT_EQ(m.confusion.fp, result_->test.confusion.fp);
 }
 
