@@ -178,6 +178,7 @@ class Scratch {
 public:
     void append(std::string_view s) {
         const size_t n = std::min(s.size(), buf_.size() - size_);
+        if (n == 0) return;  // s.data() may be null
         std::memcpy(buf_.data() + size_, s.data(), n);
         size_ += n;
     }

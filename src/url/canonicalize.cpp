@@ -57,17 +57,9 @@ bool all_digits(std::string_view s) {
     return true;
 }
 
-std::string canonical_host(std::string_view authority) {
-    const size_t at = authority.rfind('@');
-    std::string_view host = at == std::string_view::npos ? authority : authority.substr(at + 1);
-    if (!host.empty() && host.front() == '[') {
-        const size_t close = host.find(']');
-        if (close != std::string_view::npos) host = host.substr(0, close + 1);
-    } else {
-        const size_t colon = host.rfind(':');
-        if (colon != std::string_view::npos && all_digits(host.substr(colon + 1))) host = host.substr(0, colon);
-    }
-    // Collapse runs of dots and trim them at both ends.
+// Collapses runs of dots, trims them at both ends and drops a ":digits" port, until stable (so
+// that canonicalize() is idempotent: "host:8." loses its dot, then its port).
+std::string tidy_host(std::string_view host) {
     std::string h;
     h.reserve(host.size());
     for (char c : host) {
@@ -75,13 +67,33 @@ std::string canonical_host(std::string_view authority) {
         h.push_back(c);
     }
     while (!h.empty() && h.back() == '.') h.pop_back();
-    if (h.empty()) return h;
+    const size_t colon = h.rfind(':');  // an empty port counts too ("host:" -> "host")
+    if (colon != std::string::npos && all_digits(std::string_view(h).substr(colon + 1))) {
+        h.resize(colon);
+        return tidy_host(h);
+    }
+    return h;
+}
 
+std::string canonical_host(std::string_view authority) {
+    const size_t at = authority.rfind('@');
+    std::string_view host = at == std::string_view::npos ? authority : authority.substr(at + 1);
+    if (!host.empty() && host.front() == '[') {
+        const size_t close = host.find(']');
+        if (close != std::string_view::npos) {
+            std::string h(host.substr(0, close + 1));
+            for (char& c : h) c = lower(c);
+            return h;
+        }
+    }
+    std::string h = tidy_host(host);
+    if (h.empty()) return h;
     bool ascii = true;
     for (char c : h) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
     if (!ascii) {
         auto idn = domain::to_ascii(h);
-        if (idn.ok()) h = std::move(idn.value());  // else: keep the bytes, escaped below
+        if (idn.ok()) h = tidy_host(idn.value());  // else: keep the bytes, escaped by the caller
+        if (h.empty()) return h;
     }
     if (auto ip = normalize_ipv4(h)) return *ip;
     for (char& c : h) c = lower(c);

@@ -242,7 +242,17 @@ Result<ParsedUrl> parse(std::string_view input) {
         append_encoded(uri, userinfo, Part::kUserinfo);
         uri.push_back('@');
     }
-    uri += out.host;
+    const size_t host_at = uri.size();
+    if (out.host_kind == HostKind::kName && is_digit(out.host.front())) {
+        // Boost.URL 1.81 reads "1.2.3.4.com" as IPv4 "1.2.3.4" plus path ".com" (boostorg/url
+        // #755, #770): escape the first digit so it can only be a reg-name.
+        uri += "%3";
+        uri += out.host.front();
+        uri.append(out.host, 1);
+    } else {
+        uri += out.host;
+    }
+    const size_t host_length = uri.size() - host_at;
     if (out.port) {
         uri.push_back(':');
         uri += std::to_string(*out.port);
@@ -263,6 +273,7 @@ Result<ParsedUrl> parse(std::string_view input) {
     auto parsed = boost::urls::parse_uri(boost::core::string_view(uri.data(), uri.size()));
     if (!parsed) return invalid("not a valid URL: " + parsed.error().message());
     const boost::urls::url_view& u = *parsed;
+    if (u.encoded_host().size() != host_length) return invalid("not a valid URL: host was not recognised");
     if (out.has_userinfo) out.userinfo.assign(to_std(u.encoded_userinfo()));
     out.path.assign(to_std(u.encoded_path()));
     if (out.path.empty()) out.path = "/";

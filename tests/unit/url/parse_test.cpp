@@ -102,6 +102,21 @@ TEST(Parse, IdnRoundTrip) {
     EXPECT_EQ(w.host.substr(0, 4), "xn--");
 }
 
+TEST(Parse, NumericLabelsInHostName) {
+    // Boost.URL 1.81 alone would read these as an IPv4 address followed by a path.
+    const auto u = must_parse("http://1.2.3.4.com/r");
+    EXPECT_EQ(u.host, "1.2.3.4.com");
+    EXPECT_EQ(u.host_kind, HostKind::kName);
+    EXPECT_EQ(u.path, "/r");
+    const auto v = must_parse("http://127.0.0.1.org");
+    EXPECT_EQ(v.host, "127.0.0.1.org");
+    EXPECT_EQ(v.path, "/");
+    const auto w = must_parse("http://1.2.3.4.5/");
+    EXPECT_EQ(w.host, "1.2.3.4.5");
+    EXPECT_EQ(w.path, "/");
+    EXPECT_EQ(must_parse("01.org/x").host, "01.org");
+}
+
 TEST(Parse, PercentEncodedHostIsDecoded) {
     EXPECT_EQ(must_parse("http://%65xample.com/").host, "example.com");
 }

@@ -1,0 +1,70 @@
+// Fuzz target: url::parse, url::canonicalize, lookup expressions and feature extraction must
+// never crash, whatever the bytes, and must keep their invariants. Built as a libFuzzer target
+// (clang, -DVIGIL_FUZZ=ON) or linked with replay_main.cpp, which replays corpus/url/ in CTest.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+#include "vigil/features/url_features.hpp"
+#include "vigil/url/url.hpp"
+
+namespace {
+
+[[noreturn]] void fail(const char* what, std::string_view input) {
+    std::fprintf(stderr, "invariant violated: %s (input of %zu bytes)\n", what, input.size());
+    std::abort();
+}
+
+struct Context {
+    vigil::domain::PublicSuffixList psl;
+    vigil::domain::BrandList brands;
+};
+
+const Context& context() {
+    static const Context* ctx = [] {
+        auto psl = vigil::domain::PublicSuffixList::load_default();
+        if (!psl.ok()) std::abort();
+        // A small fixed brand list keeps the target independent of ../shared/data.
+        auto brands = vigil::domain::BrandList::from_domains(
+            {"google.com", "paypal.com", "apple.com", "ebay.com", "microsoft.com", "amazon.co.uk"}, psl.value());
+        return new Context{std::move(psl.value()), std::move(brands)};
+    }();
+    return *ctx;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const std::string_view input(reinterpret_cast<const char*>(data), size);
+    const Context& ctx = context();
+
+    auto parsed = vigil::url::parse(input);
+    if (parsed.ok()) {
+        const auto& u = parsed.value();
+        if (u.host.empty()) fail("parse: empty host", input);
+        if (u.path.empty() || u.path.front() != '/') fail("parse: path must start with '/'", input);
+        // The parsed pieces re-parse to the same host (what the server logs must be stable).
+        auto again = vigil::url::parse(u.scheme + "://" + u.host + u.path);
+        if (!again.ok() || again->host != u.host) fail("parse: host not stable under re-parse", input);
+        const vigil::features::UrlFeatureExtractor extractor(ctx.psl, ctx.brands);
+        vigil::features::FeatureVector v{};
+        extractor.extract(u, v);
+        for (float x : v) {
+            if (!std::isfinite(x) || x < 0.0f) fail("features: non-finite or negative value", input);
+        }
+    } else if (parsed.error().message.empty()) {
+        fail("parse: error without a message", input);
+    }
+
+    auto canonical = vigil::url::canonicalize(input);
+    if (canonical.ok()) {
+        auto twice = vigil::url::canonicalize(canonical.value());
+        if (!twice.ok() || twice.value() != canonical.value()) fail("canonicalize: not idempotent", input);
+        const auto expressions = vigil::url::lookup_expressions(canonical.value());
+        if (expressions.empty() || expressions.size() > 30) fail("lookup_expressions: count out of range", input);
+    }
+    return 0;
+}
