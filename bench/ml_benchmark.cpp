@@ -1,6 +1,7 @@
 // Single-row inference cost: native forest vs XGBoost's own entry points, on one model, in one
 // run. The model is ~300 trees of depth 6 over 64 features, trained at start-up on seeded
-// synthetic data (or VIGIL_BENCH_MODEL=path/to/xgboost.json to use a saved model instead).
+// synthetic data (or VIGIL_BENCH_MODEL=path/to/xgboost.json to use a saved model instead;
+// VIGIL_BENCH_SAVE_MODEL=path saves the trained one).
 // After the runs a table of ratios (XGBoost time / native time) is printed.
 #include <benchmark/benchmark.h>
 
@@ -60,6 +61,12 @@ Setup* make_setup() {
         }
         json = out->model_json;
         s->description = "synthetic (seed 1, 20000 rows)";
+        if (const char* save = std::getenv("VIGIL_BENCH_SAVE_MODEL")) {  // to rerun without training
+            if (FILE* f = std::fopen(save, "wb")) {
+                std::fwrite(json.data(), 1, json.size(), f);
+                std::fclose(f);
+            }
+        }
     }
     auto f = Forest::parse_xgboost_json(json);
     auto b = Booster::load_model_from_buffer(json);
@@ -102,6 +109,17 @@ void BM_XgboostPredictFromDenseRow(benchmark::State& state) {
     }
 }
 
+void BM_NativeTreeShapAlgo2Row(benchmark::State& state) {
+    Setup& s = setup();
+    std::vector<float> out(s.forest->num_features() + 1);
+    size_t i = 0;
+    for (auto _ : state) {
+        s.forest->shap_values_path(s.rows.row(i), out);
+        benchmark::DoNotOptimize(out.data());
+        i = (i + 1) % kRows;
+    }
+}
+
 void BM_NativeTreeShapRow(benchmark::State& state) {
     Setup& s = setup();
     std::vector<float> out(s.forest->num_features() + 1);
@@ -113,23 +131,24 @@ void BM_NativeTreeShapRow(benchmark::State& state) {
     }
 }
 
-void BM_NativeTreeShapFastRow(benchmark::State& state) {
-    Setup& s = setup();
-    std::vector<float> out(s.forest->num_features() + 1);
-    size_t i = 0;
-    for (auto _ : state) {
-        s.forest->shap_values_fast(s.rows.row(i), out);
-        benchmark::DoNotOptimize(out.data());
-        i = (i + 1) % kRows;
-    }
-}
-
 void BM_XgboostContribsRow(benchmark::State& state) {
     Setup& s = setup();
     std::vector<float> out(s.forest->num_features() + 1);
     size_t i = 0;
     for (auto _ : state) {
         auto st = s.booster->predict_row_contribs(s.rows.row(i), out);
+        if (!st) state.SkipWithError(st.error().message.c_str());
+        benchmark::DoNotOptimize(out.data());
+        i = (i + 1) % kRows;
+    }
+}
+
+void BM_XgboostApproxContribsRow(benchmark::State& state) {
+    Setup& s = setup();
+    std::vector<float> out(s.forest->num_features() + 1);
+    size_t i = 0;
+    for (auto _ : state) {
+        auto st = s.booster->predict_row_contribs(s.rows.row(i), out, PredictKind::kApproxContribs);
         if (!st) state.SkipWithError(st.error().message.c_str());
         benchmark::DoNotOptimize(out.data());
         i = (i + 1) % kRows;
@@ -159,19 +178,21 @@ void BM_NativePredictBatch1024(benchmark::State& state) {
 
 BENCHMARK(BM_NativePredictRow);
 BENCHMARK(BM_XgboostPredictFromDenseRow);
+BENCHMARK(BM_NativeTreeShapAlgo2Row);
 BENCHMARK(BM_NativeTreeShapRow);
-BENCHMARK(BM_NativeTreeShapFastRow);
 BENCHMARK(BM_XgboostContribsRow);
+BENCHMARK(BM_XgboostApproxContribsRow);
 BENCHMARK(BM_NativePathContributionsRow);
 BENCHMARK(BM_NativePredictBatch1024);
 
-// Console output as usual, plus the per-row times kept for the ratio table.
+// Console output as usual, plus the per-row CPU times kept for the ratio table (CPU rather than
+// wall time: other jobs share the 2 cores, and every benchmark here is single-threaded).
 class RatioReporter : public benchmark::ConsoleReporter {
 public:
     void ReportRuns(const std::vector<Run>& runs) override {
         for (const Run& r : runs)
             if (!r.error_occurred && r.run_type == Run::RT_Iteration)
-                ns_[r.benchmark_name()] = r.GetAdjustedRealTime() * 1e9 / benchmark::GetTimeUnitMultiplier(r.time_unit);
+                ns_[r.benchmark_name()] = r.GetAdjustedCPUTime() * 1e9 / benchmark::GetTimeUnitMultiplier(r.time_unit);
         ConsoleReporter::ReportRuns(runs);
     }
     void print_ratios() const {
@@ -180,12 +201,13 @@ public:
             if (a == ns_.end() || b == ns_.end() || b->second <= 0) return;
             std::printf("%-58s %10.0f ns / %8.0f ns = %6.1fx\n", label, a->second, b->second, a->second / b->second);
         };
-        std::printf("\nratios (XGBoost / native, per row):\n");
+        std::printf("\nratios (XGBoost / native, CPU time per row; the machine is shared):\n");
         ratio("predict: XGBoosterPredictFromDense / predict_proba", "BM_XgboostPredictFromDenseRow",
               "BM_NativePredictRow");
-        ratio("SHAP: XGBoost pred_contribs / shap_values (Alg. 2)", "BM_XgboostContribsRow", "BM_NativeTreeShapRow");
-        ratio("SHAP: XGBoost pred_contribs / shap_values_fast", "BM_XgboostContribsRow", "BM_NativeTreeShapFastRow");
-        ratio("SHAP: XGBoost pred_contribs / path_contributions", "BM_XgboostContribsRow",
+        ratio("SHAP: XGBoost pred_contribs / shap_values_path (Alg. 2)", "BM_XgboostContribsRow",
+              "BM_NativeTreeShapAlgo2Row");
+        ratio("SHAP: XGBoost pred_contribs / shap_values", "BM_XgboostContribsRow", "BM_NativeTreeShapRow");
+        ratio("XGBoost approx pred_contribs / path_contributions", "BM_XgboostApproxContribsRow",
               "BM_NativePathContributionsRow");
     }
 

@@ -217,6 +217,15 @@ Result<Forest> Forest::parse_xgboost_json(std::string_view json_text) {
         f.max_depth_ = std::max(f.max_depth_, tree_depth);
     }
     f.expected_margin_ = expected;
+    f.zero_fraction_.assign(f.nodes_.size(), 1.0f);
+    for (Node& n : f.nodes_) {
+        if (n.left == 0) continue;
+        if (f.nodes_[n.left].left == 0 && f.nodes_[n.left + 1].left == 0) n.feature |= kTwig;
+        const bool ok = n.cover > 0.0f;  // a zero-cover split has no data to weigh its sides by
+        f.zero_fraction_[n.left] = ok ? f.nodes_[n.left].cover / n.cover : 0.5f;
+        f.zero_fraction_[n.left + 1] = ok ? f.nodes_[n.left + 1].cover / n.cover : 0.5f;
+    }
+    f.pack_for_prediction();
     for (size_t t = 0; t + kLanes <= f.tree_depth_.size(); t += kLanes)
         f.block_depth_.push_back(*std::max_element(f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t),
                                                    f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t + kLanes)));
@@ -236,17 +245,41 @@ inline float Forest::tree_margin(uint32_t root, const float* row) const {
     return n->threshold;
 }
 
+void Forest::pack_for_prediction() {
+    packed_.clear();
+    if (num_features_ > 0x8000) return;
+    packed_.reserve(nodes_.size());
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+        const Node& n = nodes_[i];
+        if (n.left == 0) {
+            packed_.push_back({n.threshold, 0u});
+            continue;
+        }
+        const size_t offset = n.left - i;  // breadth-first: children come after their parent
+        if (offset == 0 || offset > 0xffff) {
+            packed_.clear();
+            return;
+        }
+        packed_.push_back({n.threshold, static_cast<uint32_t>(offset) | ((n.feature & kFeatureMask) << 16) |
+                                            (n.feature & kMissingRight)});
+    }
+}
+
 float Forest::predict_margin(std::span<const float> row) const {
     if (row.size() != num_features_) return std::numeric_limits<float>::quiet_NaN();
     const float* x = row.data();
-    const Node* nodes = nodes_.data();
     const uint32_t* roots = tree_roots_.data();
     const size_t num_trees = tree_roots_.size();
     // Accumulate in float, tree by tree, starting from the base margin: XGBoost's order.
     float margin = base_margin_;
+    if (packed_.empty()) {
+        for (size_t t = 0; t < num_trees; ++t) margin += tree_margin(roots[t], x);
+        return margin;
+    }
     // kLanes trees walk in lock-step for a fixed number of levels (the block's depth), so their
     // dependent load chains overlap and there is no data-dependent loop exit to mispredict; a
     // lane that reached its leaf stays there (conditional move).
+    const PackedNode* nodes = packed_.data();
     size_t t = 0;
     for (size_t block = 0; t + kLanes <= num_trees; t += kLanes, ++block) {
         uint32_t idx[kLanes];
@@ -255,15 +288,15 @@ float Forest::predict_margin(std::span<const float> row) const {
         for (int d = block_depth_[block]; d > 0; --d) {
 #pragma GCC unroll 8
             for (size_t l = 0; l < kLanes; ++l) {
-                const Node& n = nodes[idx[l]];
-                const float v = x[n.feature & kFeatureMask];
-                const uint32_t go_right = static_cast<uint32_t>(v >= n.threshold) | ((v != v) & (n.feature >> 31));
-                const uint32_t next = n.left + go_right;
-                idx[l] = n.left != 0 ? next : idx[l];
+                const PackedNode n = nodes[idx[l]];
+                const float v = x[(n.bits >> 16) & 0x7fffu];
+                const uint32_t go_right = static_cast<uint32_t>(v >= n.value) | ((v != v) & (n.bits >> 31));
+                const uint32_t offset = n.bits & 0xffffu;
+                idx[l] += offset != 0 ? offset + go_right : 0u;
             }
         }
 #pragma GCC unroll 8
-        for (size_t l = 0; l < kLanes; ++l) margin += nodes[idx[l]].threshold;
+        for (size_t l = 0; l < kLanes; ++l) margin += nodes[idx[l]].value;
     }
     for (; t < num_trees; ++t) margin += tree_margin(roots[t], x);
     return margin;

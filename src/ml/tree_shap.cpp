@@ -1,7 +1,7 @@
 // Exact TreeSHAP over the flat forest, two ways:
-//  * shap_values: Lundberg et al. 2018, Algorithm 2 (path extend / unwind with cover-weighted zero
-//    fractions), a port of the recursion XGBoost itself uses, with a preallocated path buffer.
-//  * shap_values_fast: the same Shapley values from the integral form
+//  * shap_values_path: Lundberg et al. 2018, Algorithm 2 (path extend / unwind with cover-weighted
+//    zero fractions), a port of the recursion XGBoost itself uses, with a preallocated path buffer.
+//  * shap_values: the same Shapley values from the integral form
 //      phi_i += v_l (o_i - z_i) * integral_0^1 prod_{j != i} (t o_j + (1 - t) z_j) dt
 //    (Linear TreeSHAP, Yu et al. 2022). The integrand is a polynomial of degree < depth, so a
 //    Gauss-Legendre rule with depth/2 + 1 nodes integrates it exactly; sums over leaves are pushed
@@ -155,6 +155,7 @@ struct EdgeState {
 template <int C>
 struct FastShap {
     const Node* nodes;
+    const float* zero_fraction;  // per node: its cover / its parent's cover
     const float* row;
     const v4f* t;            // C: quadrature nodes on (0, 1)
     const v4f* omt;          // C: 1 - t
@@ -177,9 +178,22 @@ struct FastShap {
         const uint32_t feature = n.feature & Forest::kFeatureMask;
         const uint32_t hot = hot_child(n, row);
         const uint32_t cold = hot == n.left ? n.left + 1 : n.left;
-        const float inv_cover = n.cover > 0.0f ? 1.0f / n.cover : 0.0f;
-        const float z_hot = n.cover > 0.0f ? nodes[hot].cover * inv_cover : 0.5f;
-        const float z_cold = n.cover > 0.0f ? nodes[cold].cover * inv_cover : 0.5f;
+        const float z_hot = zero_fraction[hot];
+        const float z_cold = zero_fraction[cold];
+        if ((n.feature & Forest::kTwig) && last_level[feature] < 0) {
+            // Both children are leaves and the feature is new on the path (the most common
+            // internal node): A += Q (v_h (1 - z_h) - v_c z_c), S = Q (v_h t + (1 - t)(v_h z_h + v_c z_c)).
+            const float vh = nodes[hot].threshold, vc = nodes[cold].threshold;
+            const v4f a = splat(vh * (1.0f - z_hot) - vc * z_cold);
+            const v4f b = splat(vh * z_hot + vc * z_cold);
+            const v4f vhs = splat(vh);
+            v4f* A = acc + static_cast<size_t>(feature) * C;
+            for (int c = 0; c < C; ++c) {
+                A[c] += Q[c] * a;
+                S[c] = Q[c] * (vhs * t[c] + omt[c] * b);
+            }
+            return;
+        }
         v4f* Qc = q + (level + 1) * C;
         const v4f* Sc = s + (level + 1) * C;
         v4f* A = acc + static_cast<size_t>(feature) * C;
@@ -193,24 +207,29 @@ struct FastShap {
             // Hot edge: factor t + (1 - t) z, term (1 - z) / factor. Cold edge: factor (1 - t) z,
             // term -z / ((1 - t) z) = -1 / (1 - t).
             // A leaf child is finished in place: its S is v * Q * factor, and S * term needs no
-            // division (the factor cancels).
-            v4f lin[C];
-            for (int c = 0; c < C; ++c) lin[c] = t[c] + omt[c] * z_hot;
+            // division (the factor cancels). Both edges' terms are summed locally and added to the
+            // feature's accumulator once.
+            v4f a_local[C], s_local[C];
             const v4f one_minus_z = splat(1.0f - z_hot);
             if (const Node& h = nodes[hot]; h.left == 0) {
                 const v4f v = splat(h.threshold);
                 for (int c = 0; c < C; ++c) {
                     const v4f vq = Q[c] * v;
-                    A[c] += vq * one_minus_z;
-                    S[c] = vq * lin[c];
+                    a_local[c] = vq * one_minus_z;
+                    s_local[c] = vq * (t[c] + omt[c] * z_hot);
                 }
             } else {
-                for (int c = 0; c < C; ++c) Qc[c] = Q[c] * lin[c];
+                v4f term[C];
+                for (int c = 0; c < C; ++c) {
+                    const v4f lin = t[c] + omt[c] * z_hot;
+                    Qc[c] = Q[c] * lin;
+                    term[c] = one_minus_z / lin;  // divided before the call, off the critical path
+                }
                 edges[level] = {feature, z_hot, 1.0f};
                 recurse(hot, level + 1);
                 for (int c = 0; c < C; ++c) {
-                    A[c] += Sc[c] * one_minus_z / lin[c];
-                    S[c] = Sc[c];
+                    a_local[c] = Sc[c] * term[c];
+                    s_local[c] = Sc[c];
                 }
             }
             const v4f zc = splat(z_cold);
@@ -219,17 +238,21 @@ struct FastShap {
                 const v4f neg_z = splat(-z_cold);
                 for (int c = 0; c < C; ++c) {
                     const v4f vq = Q[c] * v;
-                    A[c] += vq * neg_z;
-                    S[c] += vq * omt[c] * zc;
+                    a_local[c] += vq * neg_z;
+                    s_local[c] += vq * omt[c] * zc;
                 }
             } else {
                 for (int c = 0; c < C; ++c) Qc[c] = Q[c] * omt[c] * zc;
                 edges[level] = {feature, z_cold, 0.0f};
                 recurse(cold, level + 1);
                 for (int c = 0; c < C; ++c) {
-                    A[c] += Sc[c] * neg_inv_omt[c];
-                    S[c] += Sc[c];
+                    a_local[c] += Sc[c] * neg_inv_omt[c];
+                    s_local[c] += Sc[c];
                 }
+            }
+            for (int c = 0; c < C; ++c) {
+                A[c] += a_local[c];
+                S[c] = s_local[c];
             }
             last_level[feature] = -1;
             return;
@@ -271,7 +294,7 @@ struct Scratch {
 };
 
 template <int C>
-void run_fast(const Forest::Node* nodes, std::span<const uint32_t> roots, const float* row, size_t num_features,
+void run_fast(const Forest::Node* nodes, const float* zero_fraction, std::span<const uint32_t> roots, const float* row, size_t num_features,
               int max_depth, const float* rule, float* out, Scratch& scratch) {
     // rule: t | 1 - t | -1/(1 - t) | w, each C * 4 floats.
     const size_t levels = static_cast<size_t>(max_depth) + 2;
@@ -285,7 +308,7 @@ void run_fast(const Forest::Node* nodes, std::span<const uint32_t> roots, const 
     std::fill(acc, acc + (num_features + 1) * C, splat(0.0f));
     v4f rule_v[4 * C];
     std::memcpy(rule_v, rule, sizeof rule_v);
-    const FastShap<C> shap{nodes, row, rule_v, rule_v + C, rule_v + 2 * C, base, base + levels * C, acc,
+    const FastShap<C> shap{nodes, zero_fraction, row, rule_v, rule_v + C, rule_v + 2 * C, base, base + levels * C, acc,
                            scratch.edges.data(), scratch.last_level.data()};
     for (int c = 0; c < C; ++c) base[c] = splat(1.0f);  // Q at a root: the empty product
     for (uint32_t root : roots) shap.recurse(root, 0);
@@ -347,7 +370,7 @@ void Forest::init_shap_tables() {
     }
 }
 
-void Forest::shap_values(std::span<const float> row, std::span<float> out) const {
+void Forest::shap_values_path(std::span<const float> row, std::span<float> out) const {
     if (row.size() != num_features_ || out.size() != num_features_ + 1) {
         std::fill(out.begin(), out.end(), std::numeric_limits<float>::quiet_NaN());
         return;
@@ -361,7 +384,7 @@ void Forest::shap_values(std::span<const float> row, std::span<float> out) const
     out[num_features_] = expected_margin_;
 }
 
-void Forest::shap_values_fast(std::span<const float> row, std::span<float> out) const {
+void Forest::shap_values(std::span<const float> row, std::span<float> out) const {
     if (row.size() != num_features_ || out.size() != num_features_ + 1) {
         std::fill(out.begin(), out.end(), std::numeric_limits<float>::quiet_NaN());
         return;
@@ -369,7 +392,7 @@ void Forest::shap_values_fast(std::span<const float> row, std::span<float> out) 
     Scratch& scratch = thread_scratch();
     const size_t chunks = gauss_rule_.size() / 16;
     const auto run = [&](auto tag) {
-        run_fast<decltype(tag)::value>(nodes_.data(), tree_roots_, row.data(), num_features_, max_depth_,
+        run_fast<decltype(tag)::value>(nodes_.data(), zero_fraction_.data(), tree_roots_, row.data(), num_features_, max_depth_,
                                        gauss_rule_.data(), out.data(), scratch);
     };
     // Depth <= 64 gives at most 33 nodes: 9 chunks.

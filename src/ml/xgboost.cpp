@@ -193,12 +193,14 @@ Result<float> Booster::predict_row(std::span<const float> row, PredictKind kind)
     return result[0];
 }
 
-Status Booster::predict_row_contribs(std::span<const float> row, std::span<float> out) const {
+Status Booster::predict_row_contribs(std::span<const float> row, std::span<float> out, PredictKind kind) const {
+    if (kind != PredictKind::kContribs && kind != PredictKind::kApproxContribs)
+        return make_error(ErrorCode::kInvalidArgument, "predict_row_contribs: kind must be kContribs or kApproxContribs");
     if (out.size() != row.size() + 1)
         return make_error(ErrorCode::kInvalidArgument, "predict_row_contribs: out must have num_features + 1 values");
     auto m = DMatrix::from_dense(row, 1, row.size());
     if (!m) return m.error();
-    const std::string config = predict_config(PredictKind::kContribs, false);
+    const std::string config = predict_config(kind, false);
     const bst_ulong* shape = nullptr;
     bst_ulong dim = 0;
     const float* result = nullptr;

@@ -40,15 +40,20 @@ public:
     void predict_margin_batch(std::span<const float> rows, std::span<float> out) const;
     void predict_proba_batch(std::span<const float> rows, std::span<float> out) const;
 
-    // Exact TreeSHAP (Lundberg et al. 2018, Algorithm 2). `out` has num_features()+1 entries; the
-    // last one is the bias (expected margin). Sum of out == predict_margin(row). Uses a
-    // thread_local scratch buffer: no allocation once a thread has run it.
+    // Exact TreeSHAP (path-dependent, cover-weighted, as XGBoost's pred_contribs). `out` has
+    // num_features()+1 entries; the last one is the bias (expected margin). Sum of out ==
+    // predict_margin(row). Computed from the Shapley integral
+    //   phi_i += v_leaf (o_i - z_i) * integral_0^1 prod_{j != i} (t o_j + (1 - t) z_j) dt
+    // with a Gauss-Legendre rule that is exact for the polynomial integrand (Linear TreeSHAP, Yu
+    // et al. 2022): O(nodes * depth/2) per tree instead of Algorithm 2's O(leaves * depth^2).
+    // Same values as shap_values_path up to float rounding. Thread-local scratch: no allocation
+    // once a thread has run it.
     void shap_values(std::span<const float> row, std::span<float> out) const;
 
-    // Exact TreeSHAP by Gauss-Legendre quadrature of the Shapley integral (Linear TreeSHAP, Yu et
-    // al. 2022): O(nodes * depth/2) per tree instead of O(leaves * depth^2); same values as
-    // shap_values up to float rounding. Same layout; no allocation after the first call per thread.
-    void shap_values_fast(std::span<const float> row, std::span<float> out) const;
+    // Exact TreeSHAP by Lundberg et al. 2018, Algorithm 2 (path extend/unwind recursion with
+    // cover-weighted zero fractions), the algorithm XGBoost itself uses; the reference the fast
+    // version is tested against. Same layout and guarantees as shap_values.
+    void shap_values_path(std::span<const float> row, std::span<float> out) const;
 
     // Cheap path attribution (Saabas): for each split on the decision path, the change in the
     // node's expected value is credited to the split feature. O(depth) per tree. Same layout as
@@ -63,22 +68,34 @@ public:
     struct Node {
         float threshold;     // internal: go left when value < threshold; leaf: leaf value (margin)
         uint32_t left;       // absolute index of the left child in nodes_; 0 for a leaf
-        uint32_t feature;    // split feature; kMissingRight bit set when NaN goes right
+        uint32_t feature;    // split feature; kMissingRight bit set when NaN goes right; kTwig
+                             // set when both children are leaves
         float cover;         // training hessian sum (TreeSHAP weights)
     };
     static constexpr uint32_t kMissingRight = 0x80000000u;
-    static constexpr uint32_t kFeatureMask = 0x7fffffffu;
+    static constexpr uint32_t kTwig = 0x40000000u;
+    static constexpr uint32_t kFeatureMask = 0x3fffffffu;
 
 private:
     float tree_margin(uint32_t root, const float* row) const;
+    void pack_for_prediction();
     void init_shap_tables();  // Gauss-Legendre rule for shap_values_fast (tree_shap.cpp)
 
     std::vector<Node> nodes_;
     std::vector<float> node_mean_;      // expected value under each node (cover-weighted), per node
+    std::vector<float> zero_fraction_;  // per node: cover / parent's cover (TreeSHAP), 1 for roots
     std::vector<uint32_t> tree_roots_;  // index of each tree's root in nodes_
     std::vector<uint8_t> tree_depth_;   // depth of each tree (edges on the longest path)
     std::vector<uint8_t> block_depth_;  // max depth of each block of kLanes consecutive trees
     static constexpr size_t kLanes = 8;  // trees traversed together in predict_margin
+    // 8-byte copy of the node array for prediction only (half the cache footprint): value, and
+    // bits = left-child offset from this node (16 bits, 0 = leaf) | feature << 16 (15 bits) |
+    // missing-goes-right << 31. Empty when a model does not fit (then nodes_ is used).
+    struct PackedNode {
+        float value;
+        uint32_t bits;
+    };
+    std::vector<PackedNode> packed_;
     std::vector<std::string> feature_names_;
     size_t num_features_ = 0;
     float base_margin_ = 0.0f;

@@ -87,8 +87,10 @@ public:
     Result<std::vector<float>> predict(const DMatrix& data, PredictKind kind = PredictKind::kProbability) const;
     // One row through XGBoosterPredictFromDense (in-place prediction, no DMatrix); NaN = missing.
     Result<float> predict_row(std::span<const float> row, PredictKind kind = PredictKind::kProbability) const;
-    // SHAP values of one row (builds a one-row DMatrix, as a caller of XGBoost would have to).
-    Status predict_row_contribs(std::span<const float> row, std::span<float> out) const;
+    // SHAP values (or, with kApproxContribs, Saabas values) of one row; builds a one-row DMatrix
+    // as a caller of XGBoost has to: in-place prediction does not do contributions.
+    Status predict_row_contribs(std::span<const float> row, std::span<float> out,
+                                PredictKind kind = PredictKind::kContribs) const;
 
     void* handle() const { return handle_.get(); }  // BoosterHandle
 

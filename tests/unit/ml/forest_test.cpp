@@ -111,9 +111,9 @@ TEST_F(ForestVsXgboost, ShapeSingleRowFileLoadAndBadWidth) {
     std::vector<float> short_row(10, 0.0f);
     EXPECT_TRUE(std::isnan(model_->forest.predict_margin(short_row)));
     std::vector<float> out(41);
-    model_->forest.shap_values(short_row, out);
+    model_->forest.shap_values_path(short_row, out);
     EXPECT_TRUE(std::isnan(out[0]));
-    model_->forest.shap_values_fast(short_row, out);
+    model_->forest.shap_values(short_row, out);
     EXPECT_TRUE(std::isnan(out[0]));
 }
 
@@ -153,8 +153,8 @@ TEST_F(ForestVsXgboost, TreeShapMatchesXgboostContribsOn2500Rows) {
     double max_d = 0, max_fast = 0, max_sum = 0;
     for (size_t i = 0; i < rows; ++i) {
         const auto row = model_->test.row(i);
-        model_->forest.shap_values(row, phi);
-        model_->forest.shap_values_fast(row, fast);
+        model_->forest.shap_values_path(row, phi);
+        model_->forest.shap_values(row, fast);
         for (size_t j = 0; j < width; ++j) {
             max_d = std::max(max_d, std::fabs(double(phi[j]) - (*ref)[i * width + j]));
             max_fast = std::max(max_fast, std::fabs(double(fast[j]) - (*ref)[i * width + j]));
@@ -200,8 +200,8 @@ TEST(ForestRepeatedFeatures, TreeShapMatchesXgboostWhenFeaturesRepeatOnPaths) {
     std::vector<float> phi(width), fast(width);
     double max_d = 0, max_fast = 0, max_m = 0;
     for (size_t i = 0; i < rows; ++i) {
-        m->forest.shap_values(m->test.row(i), phi);
-        m->forest.shap_values_fast(m->test.row(i), fast);
+        m->forest.shap_values_path(m->test.row(i), phi);
+        m->forest.shap_values(m->test.row(i), fast);
         for (size_t j = 0; j < width; ++j) {
             max_d = std::max(max_d, std::fabs(double(phi[j]) - (*ref)[i * width + j]));
             max_fast = std::max(max_fast, std::fabs(double(fast[j]) - (*ref)[i * width + j]));
@@ -253,8 +253,8 @@ TEST(ForestHandModel, ShapByHandAndBiasIsExpectedValue) {
     // root (5*0.1 + 5*0.2)/10 = 0.15.
     std::vector<float> phi(3), fast(3), saabas(3);
     const std::vector<float> row{0.0f, 0.0f};
-    f->shap_values(row, phi);
-    f->shap_values_fast(row, fast);
+    f->shap_values_path(row, phi);
+    f->shap_values(row, fast);
     f->path_contributions(row, saabas);
     EXPECT_NEAR(phi[2], std::log(3.0f) + 0.2f + 0.15f, 1e-6);
     // Tree 0 gives f0: -0.4 - 0.2 = -0.6. Tree 1 at row (0,0) reaches leaf 0.1 via f1 alone, but
