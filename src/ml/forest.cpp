@@ -217,15 +217,8 @@ Result<Forest> Forest::parse_xgboost_json(std::string_view json_text) {
         f.max_depth_ = std::max(f.max_depth_, tree_depth);
     }
     f.expected_margin_ = expected;
-    f.zero_fraction_.assign(f.nodes_.size(), 1.0f);
-    for (Node& n : f.nodes_) {
-        if (n.left == 0) continue;
-        if (f.nodes_[n.left].left == 0 && f.nodes_[n.left + 1].left == 0) n.feature |= kTwig;
-        const bool ok = n.cover > 0.0f;  // a zero-cover split has no data to weigh its sides by
-        f.zero_fraction_[n.left] = ok ? f.nodes_[n.left].cover / n.cover : 0.5f;
-        f.zero_fraction_[n.left + 1] = ok ? f.nodes_[n.left + 1].cover / n.cover : 0.5f;
-    }
     f.pack_for_prediction();
+    f.build_shap_program();
     for (size_t t = 0; t + kLanes <= f.tree_depth_.size(); t += kLanes)
         f.block_depth_.push_back(*std::max_element(f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t),
                                                    f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t + kLanes)));
@@ -243,6 +236,50 @@ inline float Forest::tree_margin(uint32_t root, const float* row) const {
         n = nodes + n->left + go_right;
     }
     return n->threshold;
+}
+
+void Forest::build_shap_program() {
+    shap_splits_.clear();
+    shap_leaves_.clear();
+    shap_split_begin_.clear();
+    shap_leaf_begin_.clear();
+    std::vector<uint32_t> parent(nodes_.size(), 0);
+    for (size_t k = 0; k < tree_roots_.size(); ++k) {
+        const uint32_t root = tree_roots_[k];
+        const uint32_t end = k + 1 < tree_roots_.size() ? tree_roots_[k + 1] : static_cast<uint32_t>(nodes_.size());
+        max_tree_nodes_ = std::max<size_t>(max_tree_nodes_, end - root);
+        shap_split_begin_.push_back(static_cast<uint32_t>(shap_splits_.size()));
+        shap_leaf_begin_.push_back(static_cast<uint32_t>(shap_leaves_.size()));
+        for (uint32_t i = root; i < end; ++i) {
+            const Node& n = nodes_[i];
+            if (n.left == 0) {
+                shap_leaves_.push_back({i - root, n.threshold});
+                continue;
+            }
+            parent[n.left] = parent[n.left + 1] = i;
+            ShapSplit s{};
+            s.node = i - root;
+            s.left = n.left - root;
+            s.feature = n.feature;
+            s.threshold = n.threshold;
+            // A zero-cover split has no data to weigh its sides by: split evenly.
+            s.zero[0] = n.cover > 0.0f ? nodes_[n.left].cover / n.cover : 0.5f;
+            s.zero[1] = n.cover > 0.0f ? nodes_[n.left + 1].cover / n.cover : 0.5f;
+            s.prev_edge = kNoEdge;
+            const uint32_t feature = n.feature & kFeatureMask;
+            for (uint32_t cur = i; cur != root;) {  // ancestors come first in breadth-first order
+                const uint32_t p = parent[cur];
+                if ((nodes_[p].feature & kFeatureMask) == feature) {
+                    s.prev_edge = cur - root;
+                    break;
+                }
+                cur = p;
+            }
+            shap_splits_.push_back(s);
+        }
+    }
+    shap_split_begin_.push_back(static_cast<uint32_t>(shap_splits_.size()));
+    shap_leaf_begin_.push_back(static_cast<uint32_t>(shap_leaves_.size()));
 }
 
 void Forest::pack_for_prediction() {

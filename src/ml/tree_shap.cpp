@@ -7,6 +7,9 @@
 //    Gauss-Legendre rule with depth/2 + 1 nodes integrates it exactly; sums over leaves are pushed
 //    up the tree, so each node costs O(nodes of the rule) instead of O(depth^2) per leaf.
 #include <algorithm>
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -138,185 +141,141 @@ using v4f = float __attribute__((vector_size(16)));
 using v4i = int32_t __attribute__((vector_size(16)));
 
 inline v4f splat(float x) { return v4f{x, x, x, x}; }
+
+// 1 / x for x in (0, 1]: the hardware estimate and one Newton step (relative error ~1e-7) where
+// there is one, as a division is the slowest operation in the pass.
+inline v4f reciprocal(v4f x) {
+#if defined(__SSE__)
+    const v4f r = _mm_rcp_ps(x);
+    return r * (splat(2.0f) - x * r);
+#else
+    return splat(1.0f) / x;
+#endif
+}
 // x with exact zeros replaced by 1: every 0/0 in the algorithm stands for a term that is 0.
 inline v4f nonzero(v4f x) {
     const v4i is_zero = x == splat(0.0f);
     return x + reinterpret_cast<v4f>(is_zero & v4i{0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000});
 }
 
-// Per-level state: the feature split on the edge into this level and its combined zero/one
-// fractions (products over all splits on that feature so far on the path).
-struct EdgeState {
-    uint32_t feature;
-    float zero;
-    float one;
-};
-
-template <int C>
-struct FastShap {
-    const Node* nodes;
-    const float* zero_fraction;  // per node: its cover / its parent's cover
-    const float* row;
-    const v4f* t;            // C: quadrature nodes on (0, 1)
-    const v4f* omt;          // C: 1 - t
-    const v4f* neg_inv_omt;  // C: -1 / (1 - t)
-    v4f* q;                  // levels * C: prefix product Q(t) = prod over path edges of (t o + (1 - t) z)
-    v4f* s;                  // levels * C: sum over the leaves below of v * Q_leaf(t)
-    v4f* acc;                // (features + 1) * C: per-feature sum of S_child * term, weighted at the end
-    EdgeState* edges;        // levels
-    int16_t* last_level;     // features: level of the latest edge splitting on the feature, or -1
-
-    void recurse(uint32_t idx, unsigned level) const {
-        const Node& n = nodes[idx];
-        const v4f* Q = q + level * C;
-        v4f* S = s + level * C;
-        if (n.left == 0) {
-            const v4f v = splat(n.threshold);
-            for (int c = 0; c < C; ++c) S[c] = Q[c] * v;
-            return;
-        }
-        const uint32_t feature = n.feature & Forest::kFeatureMask;
-        const uint32_t hot = hot_child(n, row);
-        const uint32_t cold = hot == n.left ? n.left + 1 : n.left;
-        const float z_hot = zero_fraction[hot];
-        const float z_cold = zero_fraction[cold];
-        if ((n.feature & Forest::kTwig) && last_level[feature] < 0) {
-            // Both children are leaves and the feature is new on the path (the most common
-            // internal node): A += Q (v_h (1 - z_h) - v_c z_c), S = Q (v_h t + (1 - t)(v_h z_h + v_c z_c)).
-            const float vh = nodes[hot].threshold, vc = nodes[cold].threshold;
-            const v4f a = splat(vh * (1.0f - z_hot) - vc * z_cold);
-            const v4f b = splat(vh * z_hot + vc * z_cold);
-            const v4f vhs = splat(vh);
-            v4f* A = acc + static_cast<size_t>(feature) * C;
-            for (int c = 0; c < C; ++c) {
-                A[c] += Q[c] * a;
-                S[c] = Q[c] * (vhs * t[c] + omt[c] * b);
-            }
-            return;
-        }
-        v4f* Qc = q + (level + 1) * C;
-        const v4f* Sc = s + (level + 1) * C;
-        v4f* A = acc + static_cast<size_t>(feature) * C;
-
-        // Level of the most recent edge on the path that split on this feature (-1: none). Kept
-        // per feature and restored on the way back up, so lookup is O(1).
-        const int prev = last_level[feature];
-        if (prev < 0) {
-            last_level[feature] = static_cast<int16_t>(level);
-            // First split on this feature on the path (the common case): no factor to replace.
-            // Hot edge: factor t + (1 - t) z, term (1 - z) / factor. Cold edge: factor (1 - t) z,
-            // term -z / ((1 - t) z) = -1 / (1 - t).
-            // A leaf child is finished in place: its S is v * Q * factor, and S * term needs no
-            // division (the factor cancels). Both edges' terms are summed locally and added to the
-            // feature's accumulator once.
-            v4f a_local[C], s_local[C];
-            const v4f one_minus_z = splat(1.0f - z_hot);
-            if (const Node& h = nodes[hot]; h.left == 0) {
-                const v4f v = splat(h.threshold);
-                for (int c = 0; c < C; ++c) {
-                    const v4f vq = Q[c] * v;
-                    a_local[c] = vq * one_minus_z;
-                    s_local[c] = vq * (t[c] + omt[c] * z_hot);
-                }
-            } else {
-                v4f term[C];
-                for (int c = 0; c < C; ++c) {
-                    const v4f lin = t[c] + omt[c] * z_hot;
-                    Qc[c] = Q[c] * lin;
-                    term[c] = one_minus_z / lin;  // divided before the call, off the critical path
-                }
-                edges[level] = {feature, z_hot, 1.0f};
-                recurse(hot, level + 1);
-                for (int c = 0; c < C; ++c) {
-                    a_local[c] = Sc[c] * term[c];
-                    s_local[c] = Sc[c];
-                }
-            }
-            const v4f zc = splat(z_cold);
-            if (const Node& k = nodes[cold]; k.left == 0) {
-                const v4f v = splat(k.threshold);
-                const v4f neg_z = splat(-z_cold);
-                for (int c = 0; c < C; ++c) {
-                    const v4f vq = Q[c] * v;
-                    a_local[c] += vq * neg_z;
-                    s_local[c] += vq * omt[c] * zc;
-                }
-            } else {
-                for (int c = 0; c < C; ++c) Qc[c] = Q[c] * omt[c] * zc;
-                edges[level] = {feature, z_cold, 0.0f};
-                recurse(cold, level + 1);
-                for (int c = 0; c < C; ++c) {
-                    a_local[c] += Sc[c] * neg_inv_omt[c];
-                    s_local[c] += Sc[c];
-                }
-            }
-            for (int c = 0; c < C; ++c) {
-                A[c] += a_local[c];
-                S[c] = s_local[c];
-            }
-            last_level[feature] = -1;
-            return;
-        }
-        // Repeated feature: the edge's combined fractions replace the earlier edge's factor in Q,
-        // and the earlier edge's term (counted for these leaves higher up) is taken back.
-        const float za = edges[prev].zero, oa = edges[prev].one;
-        v4f la[C], term_a[C];
-        for (int c = 0; c < C; ++c) {
-            la[c] = nonzero(t[c] * splat(oa) + omt[c] * splat(za));
-            term_a[c] = splat(oa - za) / la[c];
-        }
-        last_level[feature] = static_cast<int16_t>(level);
-        for (int child = 0; child < 2; ++child) {
-            const uint32_t ci = child == 0 ? hot : cold;
-            const float ze = za * (child == 0 ? z_hot : z_cold);
-            const float oe = child == 0 ? oa : 0.0f;
-            v4f le[C];
-            for (int c = 0; c < C; ++c) {
-                le[c] = t[c] * splat(oe) + omt[c] * splat(ze);
-                Qc[c] = Q[c] * le[c] / la[c];  // la == 0 only when le == 0: Q below is 0
-            }
-            edges[level] = {feature, ze, oe};
-            recurse(ci, level + 1);
-            for (int c = 0; c < C; ++c) {
-                A[c] += Sc[c] * (splat(oe - ze) / nonzero(le[c]) - term_a[c]);
-                S[c] = child == 0 ? Sc[c] : S[c] + Sc[c];
-            }
-        }
-        last_level[feature] = static_cast<int16_t>(prev);
-    }
-};
-
 struct Scratch {
     std::vector<PathElement> path;
     std::vector<v4f> fast;
-    std::vector<EdgeState> edges;
-    std::vector<int16_t> last_level;
+    std::vector<float> fractions;
 };
 
+// The model arrays the quadrature pass reads.
+struct ForestView {
+    const Forest::ShapSplit* splits;
+    const Forest::ShapLeaf* leaves;
+    const uint32_t* split_begin;
+    const uint32_t* leaf_begin;
+    size_t num_trees;
+    size_t max_tree_nodes;
+    size_t num_features;
+};
+
+// One tree as two linear passes over its splits (breadth-first) and a pass over its leaves:
+//  top-down:  Q[child] = Q[parent] * lin_e / lin_a, with lin = t o + (1 - t) z for the edge's
+//             combined fractions (lin_a: the shadowed earlier edge on the same feature, else 1),
+//             and the edge's term T = (o_e - z_e) / lin_e - (o_a - z_a) / lin_a;
+//  leaves:    S[leaf] = v Q[leaf];
+//  bottom-up: S[split] = S[left] + S[right], and the split feature's accumulator gains
+//             S[left] T[left] + S[right] T[right].
+// For leaf l below an edge on feature i this sums v_l (o_i - z_i) prod_{j != i} lin_j at every
+// quadrature node: the Shapley integrand. Earlier edges on the same feature are taken back.
 template <int C>
-void run_fast(const Forest::Node* nodes, const float* zero_fraction, std::span<const uint32_t> roots, const float* row, size_t num_features,
-              int max_depth, const float* rule, float* out, Scratch& scratch) {
+void shap_tree(const Forest::ShapSplit* splits, size_t num_splits, const Forest::ShapLeaf* leaves, size_t num_leaves,
+               const float* row, const v4f* rule, v4f* Q, v4f* T, v4f* S, float* ze, float* oe, v4f* acc) {
+    const v4f* t = rule;
+    const v4f* omt = rule + C;
+    const v4f* neg_inv_omt = rule + 2 * C;
+    for (int c = 0; c < C; ++c) Q[c] = splat(1.0f);
+    for (size_t k = 0; k < num_splits; ++k) {
+        const Forest::ShapSplit& sp = splits[k];
+        const float x = row[sp.feature & Forest::kFeatureMask];
+        const uint32_t go_right = static_cast<uint32_t>(x >= sp.threshold) | ((x != x) & (sp.feature >> 31));
+        const uint32_t hot = sp.left + go_right;
+        const uint32_t cold = sp.left + (go_right ^ 1u);
+        const float zh = sp.zero[go_right], zc = sp.zero[go_right ^ 1u];
+        const v4f* Qp = Q + static_cast<size_t>(sp.node) * C;
+        if (sp.prev_edge == Forest::kNoEdge) {
+            // First split on this feature on the path (the common case). Hot edge: lin = t + (1 - t) z,
+            // T = (1 - z) / lin. Cold edge: lin = (1 - t) z, T = -z / ((1 - t) z) = -1 / (1 - t).
+            ze[hot] = zh;
+            oe[hot] = 1.0f;
+            ze[cold] = zc;
+            oe[cold] = 0.0f;
+            const v4f one_minus_z = splat(1.0f - zh);
+            const v4f zhs = splat(zh), zcs = splat(zc);
+            for (int c = 0; c < C; ++c) {
+                const v4f lin = t[c] + omt[c] * zhs;
+                Q[hot * C + c] = Qp[c] * lin;
+                T[hot * C + c] = one_minus_z * reciprocal(lin);
+                Q[cold * C + c] = Qp[c] * omt[c] * zcs;
+                T[cold * C + c] = neg_inv_omt[c];
+            }
+            continue;
+        }
+        // Repeated feature: the combined fractions replace the earlier edge's factor in Q, and the
+        // earlier edge's term (counted for these leaves higher up) is taken back.
+        const float za = ze[sp.prev_edge], oa = oe[sp.prev_edge];
+        for (uint32_t j : {hot, cold}) {
+            const float z = za * (j == hot ? zh : zc);
+            const float o = j == hot ? oa : 0.0f;
+            ze[j] = z;
+            oe[j] = o;
+            for (int c = 0; c < C; ++c) {
+                const v4f la = nonzero(t[c] * splat(oa) + omt[c] * splat(za));
+                const v4f le = t[c] * splat(o) + omt[c] * splat(z);
+                Q[j * C + c] = Qp[c] * le / la;  // la == 0 only when le == 0: Q below is 0
+                T[j * C + c] = splat(o - z) / nonzero(le) - splat(oa - za) / la;
+            }
+        }
+    }
+    for (size_t k = 0; k < num_leaves; ++k) {
+        const size_t i = leaves[k].node;
+        const v4f v = splat(leaves[k].value);
+        for (int c = 0; c < C; ++c) S[i * C + c] = Q[i * C + c] * v;
+    }
+    for (size_t k = num_splits; k-- > 0;) {
+        const Forest::ShapSplit& sp = splits[k];
+        const size_t l = sp.left;
+        v4f* A = acc + static_cast<size_t>(sp.feature & Forest::kFeatureMask) * C;
+        for (int c = 0; c < C; ++c) {
+            const v4f sl = S[l * C + c], sr = S[(l + 1) * C + c];
+            S[sp.node * C + c] = sl + sr;
+            A[c] += sl * T[l * C + c] + sr * T[(l + 1) * C + c];
+        }
+    }
+}
+
+template <int C>
+void run_fast(const ForestView& f, const float* row, const float* rule_in, float* out, Scratch& scratch) {
     // rule: t | 1 - t | -1/(1 - t) | w, each C * 4 floats.
-    const size_t levels = static_cast<size_t>(max_depth) + 2;
-    const size_t need = (2 * levels + num_features + 1) * C;
+    const size_t n = f.max_tree_nodes;
+    const size_t need = (3 * n + f.num_features) * C;
     if (scratch.fast.size() < need) scratch.fast.resize(need);
-    if (scratch.edges.size() < levels) scratch.edges.resize(levels);
-    if (scratch.last_level.size() < num_features) scratch.last_level.resize(num_features);
-    std::fill(scratch.last_level.begin(), scratch.last_level.begin() + static_cast<std::ptrdiff_t>(num_features), -1);
-    v4f* base = scratch.fast.data();
-    v4f* acc = base + 2 * levels * C;
-    std::fill(acc, acc + (num_features + 1) * C, splat(0.0f));
-    v4f rule_v[4 * C];
-    std::memcpy(rule_v, rule, sizeof rule_v);
-    const FastShap<C> shap{nodes, zero_fraction, row, rule_v, rule_v + C, rule_v + 2 * C, base, base + levels * C, acc,
-                           scratch.edges.data(), scratch.last_level.data()};
-    for (int c = 0; c < C; ++c) base[c] = splat(1.0f);  // Q at a root: the empty product
-    for (uint32_t root : roots) shap.recurse(root, 0);
-    const v4f* w = rule_v + 3 * C;
-    for (size_t f = 0; f < num_features; ++f) {
+    if (scratch.fractions.size() < 2 * n) scratch.fractions.resize(2 * n);
+    v4f* Q = scratch.fast.data();
+    v4f* T = Q + n * C;
+    v4f* S = T + n * C;
+    v4f* acc = S + n * C;
+    std::fill(acc, acc + f.num_features * C, splat(0.0f));
+    v4f rule[4 * C];
+    std::memcpy(rule, rule_in, sizeof rule);
+    float* ze = scratch.fractions.data();
+    float* oe = ze + n;
+    for (size_t k = 0; k < f.num_trees; ++k) {
+        const uint32_t s0 = f.split_begin[k], s1 = f.split_begin[k + 1];
+        const uint32_t l0 = f.leaf_begin[k], l1 = f.leaf_begin[k + 1];
+        shap_tree<C>(f.splits + s0, s1 - s0, f.leaves + l0, l1 - l0, row, rule, Q, T, S, ze, oe, acc);
+    }
+    const v4f* w = rule + 3 * C;
+    for (size_t j = 0; j < f.num_features; ++j) {
         v4f sum = splat(0.0f);
-        for (int c = 0; c < C; ++c) sum += acc[f * C + c] * w[c];
-        out[f] = (sum[0] + sum[1]) + (sum[2] + sum[3]);
+        for (int c = 0; c < C; ++c) sum += acc[j * C + c] * w[c];
+        out[j] = (sum[0] + sum[1]) + (sum[2] + sum[3]);
     }
 }
 
@@ -391,9 +350,10 @@ void Forest::shap_values(std::span<const float> row, std::span<float> out) const
     }
     Scratch& scratch = thread_scratch();
     const size_t chunks = gauss_rule_.size() / 16;
+    const ForestView view{shap_splits_.data(), shap_leaves_.data(), shap_split_begin_.data(), shap_leaf_begin_.data(),
+                          tree_roots_.size(), max_tree_nodes_, num_features_};
     const auto run = [&](auto tag) {
-        run_fast<decltype(tag)::value>(nodes_.data(), zero_fraction_.data(), tree_roots_, row.data(), num_features_, max_depth_,
-                                       gauss_rule_.data(), out.data(), scratch);
+        run_fast<decltype(tag)::value>(view, row.data(), gauss_rule_.data(), out.data(), scratch);
     };
     // Depth <= 64 gives at most 33 nodes: 9 chunks.
     switch (chunks) {

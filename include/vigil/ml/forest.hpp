@@ -68,22 +68,42 @@ public:
     struct Node {
         float threshold;     // internal: go left when value < threshold; leaf: leaf value (margin)
         uint32_t left;       // absolute index of the left child in nodes_; 0 for a leaf
-        uint32_t feature;    // split feature; kMissingRight bit set when NaN goes right; kTwig
-                             // set when both children are leaves
+        uint32_t feature;    // split feature; kMissingRight bit set when NaN goes right
         float cover;         // training hessian sum (TreeSHAP weights)
     };
     static constexpr uint32_t kMissingRight = 0x80000000u;
-    static constexpr uint32_t kTwig = 0x40000000u;
-    static constexpr uint32_t kFeatureMask = 0x3fffffffu;
+    static constexpr uint32_t kFeatureMask = 0x7fffffffu;
+
+    // TreeSHAP program: per tree, its splits in breadth-first order and its leaves, with what
+    // shap_values needs and nothing else, read sequentially. Indices are tree-local.
+    struct ShapSplit {
+        uint32_t node;       // this split
+        uint32_t left;       // its left child (right = left + 1)
+        uint32_t feature;    // split feature | kMissingRight
+        float threshold;
+        float zero[2];       // cover fraction of the left and right child
+        uint32_t prev_edge;  // child edge of the nearest ancestor on the same feature, or kNoEdge
+        uint32_t unused;
+    };
+    struct ShapLeaf {
+        uint32_t node;
+        float value;
+    };
+    static constexpr uint32_t kNoEdge = 0xffffffffu;
 
 private:
     float tree_margin(uint32_t root, const float* row) const;
     void pack_for_prediction();
-    void init_shap_tables();  // Gauss-Legendre rule for shap_values_fast (tree_shap.cpp)
+    void build_shap_program();  // fills shap_* and max_tree_nodes_
+    void init_shap_tables();    // Gauss-Legendre rule for shap_values (tree_shap.cpp)
 
     std::vector<Node> nodes_;
     std::vector<float> node_mean_;      // expected value under each node (cover-weighted), per node
-    std::vector<float> zero_fraction_;  // per node: cover / parent's cover (TreeSHAP), 1 for roots
+    std::vector<ShapSplit> shap_splits_;
+    std::vector<ShapLeaf> shap_leaves_;
+    std::vector<uint32_t> shap_split_begin_;  // per tree, plus an end sentinel
+    std::vector<uint32_t> shap_leaf_begin_;   // per tree, plus an end sentinel
+    size_t max_tree_nodes_ = 0;
     std::vector<uint32_t> tree_roots_;  // index of each tree's root in nodes_
     std::vector<uint8_t> tree_depth_;   // depth of each tree (edges on the longest path)
     std::vector<uint8_t> block_depth_;  // max depth of each block of kLanes consecutive trees
