@@ -73,7 +73,7 @@ std::shared_ptr<const UrlVerdict> UrlChecker::score(const url::ParsedUrl& parsed
                        (options_.explain == ExplainMode::kFlagged && flagged);
     std::array<float, features::kNumFeatures + 1> contributions{};
     if (exact) {
-        forest.shap_values_fast(row, contributions);
+        forest.shap_values(row, contributions);
         stats_.exact_explanations.fetch_add(1, std::memory_order_relaxed);
         v.explanation = "treeshap";
     } else {
