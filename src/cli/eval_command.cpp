@@ -132,6 +132,22 @@ int run_eval(int argc, char** argv) {
     auto runtime = load_url_runtime(model_dir, brands);
     if (!runtime) return std::cerr << "vigil eval: " << runtime.error().message << "\n", 1;
     UrlRuntime& rt = **runtime;
+    // Brand features depend on the brand list: say so when it is not the one the model was trained with.
+    {
+        const std::filesystem::path used =
+            brands.empty() ? default_data_dir() / "domains" / "top-10000.csv.gz" : brands;
+        boost::json::error_code ec;
+        boost::json::value meta = boost::json::parse(rt.model.metadata_json, ec);
+        const boost::json::value* bl = ec || !meta.is_object() ? nullptr : meta.as_object().if_contains("brand_list");
+        if (bl != nullptr && bl->is_object() && bl->as_object().contains("sha256")) {
+            auto digest = ml::sha256_file(used);
+            if (digest && bl->as_object().at("sha256").is_string() &&
+                bl->as_object().at("sha256").get_string() != *digest) {
+                std::cerr << "vigil eval: warning: brand list " << used.string()
+                          << " differs from the one the model was trained with (see its metadata.json)\n";
+            }
+        }
+    }
 
     auto data = ml::load_url_data(*specs, rt.psl);
     if (!data) return std::cerr << "vigil eval: " << data.error().message << "\n", 1;
