@@ -93,6 +93,16 @@ void BrandList::build_index() {
         return brand_names_[a].size() > brand_names_[b].size();
     });
     candidates_.clear();
+    size_t groups = 0;
+    for (size_t i = 0; i < ids.size(); ++i) {
+        groups += i == 0 || std::string_view(brand_names_[ids[i]]).substr(0, kMinBrandLength) !=
+                                std::string_view(brand_names_[ids[i - 1]]).substr(0, kMinBrandLength);
+    }
+    size_t cap = 16;
+    while (cap < groups * 2) cap <<= 1;
+    prefix_slots_.assign(cap, PrefixSlot{});
+    prefix_mask_ = cap - 1;
+    prefix_bloom_.assign(kBloomBits / 64, 0);
     for (size_t i = 0; i < ids.size();) {
         const std::string_view prefix = std::string_view(brand_names_[ids[i]]).substr(0, kMinBrandLength);
         const auto offset = static_cast<uint32_t>(candidates_.size());
@@ -101,7 +111,12 @@ void BrandList::build_index() {
             if (j - i < 255) candidates_.push_back(ids[j]);  // count fits in 8 bits
             ++j;
         }
-        prefix_index_.insert(prefix, (offset << 8) | static_cast<uint32_t>(std::min<size_t>(j - i, 255)));
+        const uint32_t key = pack4(prefix.data());
+        size_t pos = prefix_home(key);
+        while (prefix_slots_[pos].key != 0) pos = (pos + 1) & prefix_mask_;
+        prefix_slots_[pos] = PrefixSlot{key, (offset << 8) | static_cast<uint32_t>(std::min<size_t>(j - i, 255))};
+        const uint32_t bit = bloom_bit(key);
+        prefix_bloom_[bit >> 6] |= uint64_t{1} << (bit & 63);
         i = j;
     }
 }

@@ -5,7 +5,7 @@ namespace vigil::domain {
 const FlatStringMap::Slot* FlatStringMap::lookup(std::string_view key, uint64_t h) const {
     if (slots_.empty()) return nullptr;
     const size_t mask = slots_.size() - 1;
-    for (size_t pos = h & mask;; pos = (pos + 1) & mask) {
+    for (size_t pos = home(h);; pos = (pos + 1) & mask) {
         const Slot& s = slots_[pos];
         if (s.length == 0) return &s;
         if (s.hash == h && std::string_view(pool_).substr(s.offset, s.length) == key) return &s;
@@ -18,7 +18,7 @@ void FlatStringMap::grow() {
     const size_t mask = slots_.size() - 1;
     for (const Slot& s : old) {
         if (s.length == 0) continue;
-        size_t pos = s.hash & mask;
+        size_t pos = home(s.hash);
         while (slots_[pos].length != 0) pos = (pos + 1) & mask;
         slots_[pos] = s;
     }
@@ -27,7 +27,7 @@ void FlatStringMap::grow() {
 void FlatStringMap::insert(std::string_view key, uint32_t value, bool merge_or) {
     if (key.empty()) return;
     if ((size_ + 1) * 2 > slots_.size()) grow();  // load factor <= 0.5
-    const uint64_t h = hash(key);
+    const uint64_t h = hash_key(key);
     auto* slot = const_cast<Slot*>(lookup(key, h));
     if (slot->length != 0) {
         if (merge_or) slot->value |= value;
@@ -39,12 +39,12 @@ void FlatStringMap::insert(std::string_view key, uint32_t value, bool merge_or) 
 }
 
 uint32_t FlatStringMap::find(std::string_view key, uint32_t missing) const {
-    const Slot* s = lookup(key, hash(key));
+    const Slot* s = lookup(key, hash_key(key));
     return (s == nullptr || s->length == 0) ? missing : s->value;
 }
 
 bool FlatStringMap::contains(std::string_view key) const {
-    const Slot* s = lookup(key, hash(key));
+    const Slot* s = lookup(key, hash_key(key));
     return s != nullptr && s->length != 0;
 }
 

@@ -53,7 +53,10 @@ struct RuleIndex {
     enum : uint8_t { kRule = 1, kWildcardChildren = 2, kException = 4 };
     void add(std::string_view name, uint8_t flag) { map.insert(name, flag, /*merge_or=*/true); }
     uint8_t flags(std::string_view name) const { return static_cast<uint8_t>(map.find(name)); }
-    FlatStringMap map;
+    uint8_t flags(std::string_view name, uint64_t reverse_hash) const {
+        return static_cast<uint8_t>(map.find_prehashed(name, reverse_hash));
+    }
+    FlatStringMap map{FlatStringMap::KeyHash::kReverse};
     size_t max_labels = 1;
 };
 
@@ -106,12 +109,14 @@ struct PublicSuffixList::Impl {
         uint8_t parent_flags = 0;
         size_t labels = 0;
         size_t start = host.size();
+        uint64_t h = FlatStringMap::kHashSeed;  // reverse hash of the current suffix, extended per label
         while (start > 0 && labels < index.max_labels) {
             const size_t dot = host.rfind('.', start - 1);
             const size_t label_start = dot == std::string_view::npos ? 0 : dot + 1;
             const std::string_view suffix = host.substr(label_start);
+            h = FlatStringMap::prepend_reverse(h, host.substr(label_start, start - label_start + (start < host.size())));
             ++labels;
-            const uint8_t flags = index.flags(suffix);
+            const uint8_t flags = index.flags(suffix, h);
             if (flags & RuleIndex::kException) {
                 return start < host.size() ? host.size() - start - 1 : 0;  // the exception's parent
             }
@@ -199,6 +204,16 @@ bool PublicSuffixList::is_public_suffix(std::string_view host) const {
     if (impl_->engine == PslEngine::kIndexed) return !looks_like_ip(host) && impl_->suffix_length(host) == host.size();
     CString c(host);
     return psl_is_public_suffix2(impl_->ctx, c.c_str(), PSL_TYPE_ANY) != 0;
+}
+
+PublicSuffixList::Parts PublicSuffixList::split(std::string_view host) const {
+    if (host.empty() || looks_like_ip(host)) return {host, {}};
+    if (impl_->engine != PslEngine::kIndexed) return {registrable_domain(host), public_suffix(host)};
+    const size_t suffix = impl_->suffix_length(host);
+    const std::string_view suffix_view = host.substr(host.size() - suffix);
+    if (suffix >= host.size()) return {host, suffix_view};
+    const size_t dot = host.rfind('.', host.size() - suffix - 2);
+    return {dot == std::string_view::npos ? host : host.substr(dot + 1), suffix_view};
 }
 
 const std::string& PublicSuffixList::source() const { return impl_->source; }

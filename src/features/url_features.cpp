@@ -77,18 +77,14 @@ constexpr std::string_view kExecArchiveExts[] = {"7z",  "apk", "bat", "bin", "cm
                                                  "jar", "msi", "ps1", "rar", "scr", "tar", "vbs", "zip"};
 constexpr std::string_view kTldTokens[] = {"co", "com", "edu", "gov", "net", "org"};
 
+enum : uint32_t { kFreeHostingBit = 1, kShortenerBit = 2, kAbusedTldBit = 4, kLegacyTldBit = 8 };
+
 template <size_t N>
 bool in_table(const std::string_view (&table)[N], std::string_view s) {
     for (std::string_view t : table) {
         if (t == s) return true;
     }
     return false;
-}
-
-bool ends_with_domain(std::string_view host, std::string_view domain) {
-    if (host.size() < domain.size()) return false;
-    if (host.substr(host.size() - domain.size()) != domain) return false;
-    return host.size() == domain.size() || host[host.size() - domain.size() - 1] == '.';
 }
 
 // Character classes for the single pass over the URL.
@@ -149,22 +145,10 @@ struct Histogram {
     }
 };
 
-// Case-insensitive occurrences of `needle` (lower-case) in `text`.
-size_t count_ci(std::string_view text, std::string_view needle) {
-    size_t n = 0;
-    if (needle.empty() || text.size() < needle.size()) return 0;
-    for (size_t i = 0; i + needle.size() <= text.size(); ++i) {
-        if (lower(text[i]) != needle[0]) continue;
-        size_t k = 1;
-        while (k < needle.size() && lower(text[i + k]) == needle[k]) ++k;
-        if (k == needle.size()) ++n;
-    }
-    return n;
-}
-
 size_t count_char(std::string_view s, char c) { return static_cast<size_t>(std::count(s.begin(), s.end(), c)); }
 
-size_t longest_run(std::string_view s, bool (*pred)(char)) {
+template <class Pred>
+size_t longest_run(std::string_view s, Pred pred) {
     size_t best = 0, run = 0;
     for (char c : s) {
         run = pred(c) ? run + 1 : 0;
@@ -200,7 +184,12 @@ private:
 std::span<const std::string_view> feature_names() { return kNames; }
 
 UrlFeatureExtractor::UrlFeatureExtractor(const domain::PublicSuffixList& psl, const domain::BrandList& brands)
-    : psl_(psl), brands_(brands), sensitive_words_(kSensitiveWords) {}
+    : psl_(psl), brands_(brands), sensitive_words_(kSensitiveWords) {
+    for (std::string_view d : kFreeHosting) host_tables_.insert(d, kFreeHostingBit, /*merge_or=*/true);
+    for (std::string_view d : kShorteners) host_tables_.insert(d, kShortenerBit, true);
+    for (std::string_view d : kAbusedTlds) host_tables_.insert(d, kAbusedTldBit, true);
+    for (std::string_view d : kLegacyGenericTlds) host_tables_.insert(d, kLegacyTldBit, true);
+}
 
 void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) const {
     f.fill(0.0f);
@@ -211,14 +200,35 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
     if (!is_ip && host.size() > 4 && host.substr(0, 4) == "www." && host.find('.', 4) != std::string_view::npos) {
         host.remove_prefix(4);
     }
-    std::string_view reg = is_ip ? host : psl_.registrable_domain(host);
-    std::string_view suffix = is_ip ? std::string_view{} : psl_.public_suffix(reg);
+    const auto parts = is_ip ? domain::PublicSuffixList::Parts{host, {}} : psl_.split(host);
+    std::string_view reg = parts.registrable;
+    std::string_view suffix = parts.suffix;
     // Free hosting platforms missing from the PSL private section (e.g. 000webhostapp.com) act as
     // suffixes too: "paypal-login.000webhostapp.com" is the user's site, not a popular domain.
-    bool free_hosting = false;
+    bool free_hosting = false, shortener = false;
+    uint32_t tld_flags = 0;
     if (!is_ip) {
-        for (std::string_view d : kFreeHosting) {
-            if (!ends_with_domain(host, d)) continue;
+        // The last three labels against the host tables, hashing each byte once: the TLD class,
+        // and the longest free-hosting / shortener suffix.
+        std::string_view d;
+        uint64_t h = domain::FlatStringMap::kHashSeed;
+        size_t end = host.size();
+        for (int labels = 1; labels <= 3 && end > 0; ++labels) {
+            const size_t dot = host.rfind('.', end - 1);
+            const size_t start = dot == std::string_view::npos ? 0 : dot + 1;
+            h = domain::FlatStringMap::prepend_reverse(h, host.substr(start, end - start + (end < host.size())));
+            const std::string_view suffix = host.substr(start);
+            const uint32_t flags = host_tables_.find_prehashed(suffix, h);
+            if (labels == 1) {
+                tld_flags = flags;
+            } else {
+                if (flags & kFreeHostingBit) d = suffix;
+                if ((flags & kShortenerBit) && (suffix == host || suffix == reg)) shortener = true;
+            }
+            if (dot == std::string_view::npos) break;
+            end = dot;
+        }
+        if (!d.empty()) {
             free_hosting = true;
             if (host.size() > d.size() && reg.size() <= d.size()) {
                 const std::string_view before = host.substr(0, host.size() - d.size() - 1);
@@ -226,7 +236,6 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
                 reg = host.substr(dot == std::string_view::npos ? 0 : dot + 1);
                 suffix = d;
             }
-            break;
         }
     }
     std::string_view label = reg;  // registrable domain without its public suffix
@@ -279,7 +288,7 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
     hist_all.merge(hist_pq);
     const auto& counts = hist_all.count;
     size_t digits = 0, letters = 0, upper = 0, non_ascii = 0, hex_tokens = 0;
-    size_t repeat_run = 0, max_repeat = 0, hex_run = 0;
+    size_t repeat_run = 0, max_repeat = 0, hex_run = 0, digit_run = 0, max_digit_run = 0;
     for (size_t i = 0; i < all.size(); ++i) {
         const auto c = static_cast<unsigned char>(all[i]);
         const uint8_t cls = kClass[c];
@@ -289,6 +298,8 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
         non_ascii += c >= 0x80;
         repeat_run = (i > 0 && all[i - 1] == all[i]) ? repeat_run + 1 : 1;
         max_repeat = std::max(max_repeat, repeat_run);
+        digit_run = (cls & kDigit) ? digit_run + 1 : 0;
+        max_digit_run = std::max(max_digit_run, digit_run);
         if (cls & (kDigit | kHexLetter)) {
             ++hex_run;
         } else {
@@ -329,10 +340,24 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
     f[kUrlUppercaseRatio] = letters > 0 ? static_cast<float>(upper) / static_cast<float>(letters) : 0.0f;
     f[kUrlSpecialRatio] = n > 0 ? static_cast<float>(all.size() - digits - letters) / n : 0.0f;
 
-    f[kHostDotCount] = static_cast<float>(count_char(host_v, '.'));
-    f[kHostHyphenCount] = static_cast<float>(count_char(host_v, '-'));
-    size_t host_digits = 0;
-    for (char c : host_v) host_digits += is_digit(c);
+    // One pass over the host: separators, digits, labels, consonant runs, punycode labels.
+    size_t host_dots = 0, host_hyphens = 0, host_digits = 0, puny = 0;
+    size_t label_run = 0, longest_label = 0, cons = 0, best_cons = 0;
+    for (size_t i = 0; i < host.size(); ++i) {
+        const char c = host[i];
+        const uint8_t cls = kClass[static_cast<unsigned char>(c)];
+        host_dots += c == '.';
+        host_hyphens += c == '-';
+        host_digits += (cls & kDigit) != 0;
+        label_run = c == '.' ? 0 : label_run + 1;
+        longest_label = std::max(longest_label, label_run);
+        cons = ((cls & kLower) && !(cls & kVowel) && c != 'y') ? cons + 1 : 0;
+        best_cons = std::max(best_cons, cons);
+        puny += label_run == 1 && c == 'x' && i + 3 < host.size() && host[i + 1] == 'n' && host[i + 2] == '-' &&
+                host[i + 3] == '-';
+    }
+    f[kHostDotCount] = static_cast<float>(host_dots);
+    f[kHostHyphenCount] = static_cast<float>(host_hyphens);
     f[kHostDigitCount] = static_cast<float>(host_digits);
     f[kSubdomainDepth] = sub.empty() ? 0.0f : static_cast<float>(count_char(sub, '.') + 1);
 
@@ -342,19 +367,15 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
 
     f[kHostIsIpv4] = u.host_kind == url::HostKind::kIPv4 ? 1.0f : 0.0f;
     f[kHostIsIpv6] = u.host_kind == url::HostKind::kIPv6 ? 1.0f : 0.0f;
-    size_t puny = 0;
-    for (size_t i = 0; i + 4 <= host.size(); ++i) {
-        if ((i == 0 || host[i - 1] == '.') && host.substr(i, 4) == "xn--") ++puny;
-    }
     f[kPunycodeLabelCount] = static_cast<float>(puny);
     f[kNonAsciiCount] = static_cast<float>(non_ascii);
 
     if (!is_ip) {
         const size_t last_dot = host.rfind('.');
         const std::string_view tld = last_dot == std::string_view::npos ? host : host.substr(last_dot + 1);
-        f[kTldAbused] = std::binary_search(std::begin(kAbusedTlds), std::end(kAbusedTlds), tld) ? 1.0f : 0.0f;
+        f[kTldAbused] = (tld_flags & kAbusedTldBit) ? 1.0f : 0.0f;
         f[kTldCountryCode] = (tld.size() == 2 && is_letter(tld[0]) && is_letter(tld[1])) ? 1.0f : 0.0f;
-        f[kTldGenericLegacy] = in_table(kLegacyGenericTlds, tld) ? 1.0f : 0.0f;
+        f[kTldGenericLegacy] = (tld_flags & kLegacyTldBit) ? 1.0f : 0.0f;
         f[kPublicSuffixLabelCount] = suffix.empty() ? 0.0f : static_cast<float>(count_char(suffix, '.') + 1);
     }
     if (u.port) {
@@ -383,16 +404,23 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
         reg_rank == 0 ? 0.0f : std::max(0.0f, 5.0f - static_cast<float>(std::log10(static_cast<double>(reg_rank))));
 
     if (!is_ip) {
-        for (std::string_view d : kShorteners) {
-            if (reg == d || host == d) f[kIsShortener] = 1.0f;
-        }
+        if (shortener) f[kIsShortener] = 1.0f;
     }
     f[kIsFreeHosting] = free_hosting ? 1.0f : 0.0f;
     f[kHasUserinfo] = u.has_userinfo ? 1.0f : 0.0f;
     size_t double_slash = 0;
     for (size_t i = 0; i + 1 < path_v.size(); ++i) double_slash += path_v[i] == '/' && path_v[i + 1] == '/';
     f[kDoubleSlashInPath] = static_cast<float>(double_slash);
-    f[kEmbeddedUrlCount] = static_cast<float>(count_ci(pq, "http") + count_ci(pq, "www."));
+    size_t embedded = 0;
+    for (size_t i = 0; i + 4 <= pq.size(); ++i) {
+        const char c = lower(pq[i]);
+        if (c == 'h') {
+            embedded += lower(pq[i + 1]) == 't' && lower(pq[i + 2]) == 't' && lower(pq[i + 3]) == 'p';
+        } else if (c == 'w') {
+            embedded += lower(pq[i + 1]) == 'w' && lower(pq[i + 2]) == 'w' && pq[i + 3] == '.';
+        }
+    }
+    f[kEmbeddedUrlCount] = static_cast<float>(embedded);
 
     // Extension of the last path segment.
     const size_t last_slash = path_v.rfind('/');
@@ -429,15 +457,10 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
     f[kQueryParamCount] = static_cast<float>(params);
     f[kLongestQueryValue] = static_cast<float>(longest_value);
 
-    size_t longest_label = 0, run = 0;
-    for (char c : host) {
-        run = c == '.' ? 0 : run + 1;
-        longest_label = std::max(longest_label, run);
-    }
     f[kLongestHostLabel] = static_cast<float>(longest_label);
     f[kLongestPathToken] = static_cast<float>(longest_run(pq, is_alnum));
     f[kHexTokenCount] = static_cast<float>(hex_tokens);
-    f[kLongestDigitRun] = static_cast<float>(longest_run(all, is_digit));
+    f[kLongestDigitRun] = static_cast<float>(max_digit_run);
     f[kMaxRepeatedCharRun] = static_cast<float>(max_repeat);
 
     size_t depth = 0;
@@ -447,12 +470,6 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
     f[kPathDepth] = static_cast<float>(depth);
 
     if (!is_ip) {
-        size_t cons = 0, best_cons = 0;
-        for (char c : host) {
-            const uint8_t cls = kClass[static_cast<unsigned char>(c)];
-            cons = ((cls & kLower) && !(cls & kVowel) && c != 'y') ? cons + 1 : 0;
-            best_cons = std::max(best_cons, cons);
-        }
         f[kHostMaxConsonantRun] = static_cast<float>(best_cons);
         size_t vowels = 0, label_letters = 0, label_digits = 0;
         for (char c : label) {

@@ -5,6 +5,8 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
+#include <array>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -23,8 +25,8 @@ using detail::to_lower;
 
 Error invalid(std::string message) { return make_error(ErrorCode::kInvalidArgument, std::move(message)); }
 
-bool is_unreserved(char c) { return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
-bool is_sub_delim(char c) {
+constexpr bool is_unreserved(char c) { return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
+constexpr bool is_sub_delim(char c) {
     switch (c) {
         case '!': case '$': case '&': case '\'': case '(': case ')':
         case '*': case '+': case ',': case ';': case '=':
@@ -36,15 +38,22 @@ bool is_sub_delim(char c) {
 
 enum class Part { kUserinfo, kPath, kQuery, kFragment };
 
-bool allowed_in(Part part, char c) {
-    if (is_unreserved(c) || is_sub_delim(c) || c == ':') return true;
-    switch (part) {
-        case Part::kUserinfo: return false;
-        case Part::kPath: return c == '@' || c == '/';
-        case Part::kQuery:
-        case Part::kFragment: return c == '@' || c == '/' || c == '?';
+// Bytes RFC 3986 allows literally, per part: bit 0 userinfo, bit 1 path, bit 2 query/fragment.
+constexpr std::array<uint8_t, 256> make_allowed() {
+    std::array<uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        const char ch = static_cast<char>(c);
+        if (is_unreserved(ch) || is_sub_delim(ch) || ch == ':') t[c] = 7;
     }
-    return false;
+    t['@'] = t['/'] = 6;
+    t['?'] = 4;
+    return t;
+}
+constexpr std::array<uint8_t, 256> kAllowed = make_allowed();
+
+bool allowed_in(Part part, char c) {
+    const uint8_t bit = part == Part::kUserinfo ? 1 : part == Part::kPath ? 2 : 4;
+    return (kAllowed[static_cast<unsigned char>(c)] & bit) != 0;
 }
 
 // Appends `s`, percent-encoding what RFC 3986 does not allow in `part`; valid %XX stay as they are.
@@ -151,7 +160,8 @@ Result<ParsedUrl> parse(std::string_view input) {
     }
     const std::string_view trimmed = trim(input);
     ParsedUrl out;
-    if (trimmed.find_first_of("\t\r\n") == std::string_view::npos) {
+    const auto contains = [&](char c) { return std::memchr(trimmed.data(), c, trimmed.size()) != nullptr; };
+    if (!contains('\t') && !contains('\r') && !contains('\n')) {
         out.raw.assign(trimmed);
     } else {
         out.raw.reserve(trimmed.size());
@@ -176,7 +186,12 @@ Result<ParsedUrl> parse(std::string_view input) {
     }
 
     // Authority ends at the first '/', '?', '#' or '\' (browsers treat '\' as '/').
-    const size_t authority_end = rest.find_first_of("/?#\\");
+    size_t authority_end = 0;
+    while (authority_end < rest.size() && rest[authority_end] != '/' && rest[authority_end] != '?' &&
+           rest[authority_end] != '#' && rest[authority_end] != '\\') {
+        ++authority_end;
+    }
+    if (authority_end == rest.size()) authority_end = std::string_view::npos;
     const std::string_view authority = rest.substr(0, authority_end);
     const std::string_view tail = authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
     if (authority.empty()) return invalid("URL has no host");

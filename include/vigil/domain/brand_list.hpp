@@ -2,6 +2,7 @@
 // Popular registrable domains and their brand names ("paypal" for "paypal.com"), used by
 // features (brand name outside the registrable domain) and the allow-list.
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -57,7 +58,9 @@ public:
         }
         const std::string_view low(lowered, text.size());
         for (size_t i = 0; i + kMinBrandLength <= low.size(); ++i) {
-            const uint32_t packed = prefix_index_.find(low.substr(i, kMinBrandLength), kNoCandidates);
+            const uint32_t key = pack4(low.data() + i);
+            if (!maybe_prefix(key)) continue;  // most positions stop at this L1-resident filter
+            const uint32_t packed = find_prefix(key);
             if (packed == kNoCandidates) continue;
             // Candidates sharing these four characters, longest first.
             for (uint32_t k = packed >> 8, end = (packed >> 8) + (packed & 0xFF); k < end; ++k) {
@@ -92,7 +95,7 @@ public:
                 lowered[k] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
             }
             const std::string_view token(lowered, length);
-            if (brand_labels_.contains(token)) on_brand(token, begin, i);
+            if (maybe_prefix(pack4(lowered)) && brand_labels_.contains(token)) on_brand(token, begin, i);
         }
     }
 
@@ -100,6 +103,28 @@ private:
     static constexpr size_t kMaxTokenLength = 64;
     static constexpr size_t kMaxScanLength = 256;
     static constexpr uint32_t kNoCandidates = UINT32_MAX;
+    static constexpr size_t kBloomBits = 1 << 16;
+
+    // First four bytes as one integer (brand characters are never NUL, so 0 means "empty").
+    static uint32_t pack4(const char* p) {
+        uint32_t k;
+        std::memcpy(&k, p, sizeof k);
+        return k;
+    }
+    static uint32_t bloom_bit(uint32_t key) { return (key * 2654435761u) >> 16; }
+    size_t prefix_home(uint32_t key) const {  // high bits of a multiplicative hash
+        return static_cast<size_t>((uint64_t{key} * 0x9E3779B97F4A7C15ULL) >> 40) & prefix_mask_;
+    }
+    bool maybe_prefix(uint32_t key) const {
+        const uint32_t bit = bloom_bit(key);
+        return (prefix_bloom_[bit >> 6] >> (bit & 63)) & 1u;
+    }
+    uint32_t find_prefix(uint32_t key) const {
+        for (size_t pos = prefix_home(key);; pos = (pos + 1) & prefix_mask_) {
+            if (prefix_slots_[pos].key == key) return prefix_slots_[pos].packed;
+            if (prefix_slots_[pos].key == 0) return kNoCandidates;
+        }
+    }
     static bool is_alnum(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
@@ -110,7 +135,13 @@ private:
     FlatStringMap brand_labels_;  // brand label -> best rank
     std::vector<std::string> brand_names_;  // brand labels
     std::vector<uint32_t> candidates_;      // brand ids grouped by first four characters
-    FlatStringMap prefix_index_;            // first four characters -> (offset << 8 | count)
+    struct PrefixSlot {
+        uint32_t key = 0;                   // pack4(first four characters); 0 = empty
+        uint32_t packed = kNoCandidates;    // offset << 8 | count into candidates_
+    };
+    std::vector<PrefixSlot> prefix_slots_{PrefixSlot{}};
+    size_t prefix_mask_ = 0;
+    std::vector<uint64_t> prefix_bloom_ = std::vector<uint64_t>(kBloomBits / 64, 0);
 };
 
 }  // namespace vigil::domain

@@ -10,20 +10,42 @@ namespace vigil::domain {
 
 class FlatStringMap {
 public:
+    // kReverse hashes keys from their last byte to their first, so that a caller walking a host
+    // name label by label from the right can extend one hash instead of rehashing each suffix.
+    enum class KeyHash : uint8_t { kForward, kReverse };
+    explicit FlatStringMap(KeyHash mode = KeyHash::kForward) : mode_(mode) {}
+
     // Adds or combines (`value` is OR-ed in when `merge_or`, else the first value is kept).
     void insert(std::string_view key, uint32_t value, bool merge_or = false);
     // Returns the value, or `missing` when absent.
     uint32_t find(std::string_view key, uint32_t missing = 0) const;
     bool contains(std::string_view key) const;
+    // Lookup with a hash computed by the caller (hash() or prepend_reverse() as the mode says).
+    uint32_t find_prehashed(std::string_view key, uint64_t h, uint32_t missing = 0) const {
+        const Slot* s = lookup(key, h);
+        return (s == nullptr || s->length == 0) ? missing : s->value;
+    }
     size_t size() const { return size_; }
 
+    static constexpr uint64_t kHashSeed = 1469598103934665603ULL;
     static uint64_t hash(std::string_view s) {
-        uint64_t h = 1469598103934665603ULL;  // FNV-1a: keys are short
+        uint64_t h = kHashSeed;  // FNV-1a: keys are short
         for (char c : s) {
             h ^= static_cast<unsigned char>(c);
             h *= 1099511628211ULL;
         }
         return h;
+    }
+    // Reverse-mode hash of `s + key` given h = reverse hash of key (start from kHashSeed).
+    static uint64_t prepend_reverse(uint64_t h, std::string_view s) {
+        for (size_t i = s.size(); i-- > 0;) {
+            h ^= static_cast<unsigned char>(s[i]);
+            h *= 1099511628211ULL;
+        }
+        return h;
+    }
+    uint64_t hash_key(std::string_view s) const {
+        return mode_ == KeyHash::kForward ? hash(s) : prepend_reverse(kHashSeed, s);
     }
 
 private:
@@ -34,11 +56,14 @@ private:
         uint32_t value = 0;
     };
     const Slot* lookup(std::string_view key, uint64_t h) const;
+    // Slot index from the hash's high bits (FNV's low bits mix poorly).
+    size_t home(uint64_t h) const { return static_cast<size_t>((h ^ (h >> 29)) * 0x9E3779B97F4A7C15ULL >> 40) & (slots_.size() - 1); }
     void grow();
 
     std::vector<Slot> slots_;
     std::string pool_;
     size_t size_ = 0;
+    KeyHash mode_ = KeyHash::kForward;
 };
 
 }  // namespace vigil::domain

@@ -35,6 +35,12 @@ public:
     // "a.b.example.co.uk" -> "co.uk"; "" for an IP literal.
     std::string_view public_suffix(std::string_view host) const;
     bool is_public_suffix(std::string_view host) const;
+    // Both of the above with one lookup (views into `host`).
+    struct Parts {
+        std::string_view registrable;
+        std::string_view suffix;
+    };
+    Parts split(std::string_view host) const;
     // Where the list came from (file path or "builtin").
     const std::string& source() const;
     PslEngine engine() const;

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "vigil/domain/brand_list.hpp"
+#include "vigil/domain/flat_string_map.hpp"
 #include "vigil/domain/keyword_matcher.hpp"
 #include "vigil/domain/public_suffix.hpp"
 #include "vigil/url/url.hpp"
@@ -64,6 +65,9 @@ private:
     const domain::PublicSuffixList& psl_;
     const domain::BrandList& brands_;
     domain::KeywordMatcher sensitive_words_;
+    // Host-suffix tables of docs/features.md (TLD classes, shorteners, free hosting) as flag bits,
+    // reverse-hashed so one walk over the last three labels answers all of them.
+    domain::FlatStringMap host_tables_{domain::FlatStringMap::KeyHash::kReverse};
 };
 
 }  // namespace vigil::features
