@@ -9,6 +9,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <type_traits>
 
 namespace vigil::ml {
 namespace json = boost::json;
@@ -70,6 +71,14 @@ Result<std::vector<T>> number_array(const json::object& tree, std::string_view k
     for (const json::value& v : a) {
         double d = 0;
         if (!to_double(v, d)) return format_error("tree array '" + std::string(key) + "' holds a non-number");
+        // Range-check before converting: an out-of-range conversion is undefined behaviour.
+        if constexpr (std::is_integral_v<T>) {
+            if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != std::floor(d))
+                return format_error("tree array '" + std::string(key) + "' holds a non-integer or huge index");
+        } else {
+            if (std::isfinite(d) && std::fabs(d) > std::numeric_limits<float>::max())
+                return format_error("tree array '" + std::string(key) + "' holds a value outside float range");
+        }
         out.push_back(static_cast<T>(d));
     }
     return out;
@@ -172,6 +181,7 @@ Result<Forest> Forest::parse_xgboost_json(std::string_view json_text) {
             const int64_t l = (*left)[old], r = (*right)[old];
             Node node{};
             node.cover = static_cast<float>((*hess)[old]);
+            if (!std::isfinite(node.cover) || node.cover < 0.0f) return format_error(where + "invalid sum_hessian");
             node.threshold = static_cast<float>((*cond)[old]);
             if (l == -1) {
                 if (r != -1) return format_error(where + "leaf with one child");

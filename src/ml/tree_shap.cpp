@@ -348,6 +348,11 @@ void Forest::shap_values(std::span<const float> row, std::span<float> out) const
         std::fill(out.begin(), out.end(), std::numeric_limits<float>::quiet_NaN());
         return;
     }
+    if (gauss_rule_.empty()) {  // a default-constructed Forest: no trees
+        std::fill(out.begin(), out.end(), 0.0f);
+        out[num_features_] = expected_margin_;
+        return;
+    }
     Scratch& scratch = thread_scratch();
     const size_t chunks = gauss_rule_.size() / 16;
     const ForestView view{shap_splits_.data(), shap_leaves_.data(), shap_split_begin_.data(), shap_leaf_begin_.data(),

@@ -63,8 +63,9 @@ public:
     // The k features with the largest |contribution| (bias excluded), largest first.
     static std::vector<FeatureContribution> top_k(std::span<const float> contributions, size_t k);
 
-    // 16-byte node, the hot-path layout. Trees are stored breadth-first, children adjacent:
+    // 16-byte node: the model as loaded. Trees are stored breadth-first, children adjacent:
     // right child = left + 1. A leaf has left == 0 (no node's child is a tree's first node).
+    // Prediction reads an 8-byte packed copy; TreeSHAP a per-tree split/leaf program.
     struct Node {
         float threshold;     // internal: go left when value < threshold; leaf: leaf value (margin)
         uint32_t left;       // absolute index of the left child in nodes_; 0 for a leaf

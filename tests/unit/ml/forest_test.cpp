@@ -292,9 +292,26 @@ TEST(ForestHandModel, RejectsUnsupportedModels) {
     std::string bad_feature = tiny_model();
     bad_feature.replace(bad_feature.find("\"split_indices\":[1,"), 19, "\"split_indices\":[9,");
     expect_format_error(bad_feature, "feature out of range");
+    std::string huge_index = tiny_model();
+    huge_index.replace(huge_index.find("\"split_indices\":[1,"), 19, "\"split_indices\":[1e300,");
+    expect_format_error(huge_index, "huge index");
+    std::string bad_cover = tiny_model();
+    bad_cover.replace(bad_cover.find("\"sum_hessian\":[10,4,6]"), 22, "\"sum_hessian\":[10,-4,6]");
+    expect_format_error(bad_cover, "sum_hessian");
     std::string short_array = tiny_model();
     short_array.replace(short_array.find("\"sum_hessian\":[10,4,6]"), 22, "\"sum_hessian\":[10,4]");
     expect_format_error(short_array, "sum_hessian");
+}
+
+TEST(ForestEmpty, DefaultConstructedForestIsSafe) {
+    const Forest f;
+    EXPECT_EQ(f.num_trees(), 0u);
+    std::vector<float> out(1, 7.0f);
+    f.shap_values({}, out);
+    EXPECT_EQ(out[0], 0.0f);
+    f.shap_values_path({}, out);
+    EXPECT_EQ(out[0], 0.0f);
+    EXPECT_EQ(f.predict_margin({}), 0.0f);
 }
 
 TEST(ForestTopK, OrdersByMagnitudeAndSkipsBias) {
