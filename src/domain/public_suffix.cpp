@@ -50,7 +50,8 @@ bool looks_like_ip(std::string_view host) {
 
 // PSL rules by name, with flags: the name is a rule, "*.name" is a rule, "!name" is a rule.
 struct RuleIndex {
-    enum : uint8_t { kRule = 1, kWildcardChildren = 2, kException = 4 };
+    // kHasChildren: some longer rule ends with this name, so a walk from the right must go on.
+    enum : uint8_t { kRule = 1, kWildcardChildren = 2, kException = 4, kHasChildren = 8 };
     void add(std::string_view name, uint8_t flag) { map.insert(name, flag, /*merge_or=*/true); }
     uint8_t flags(std::string_view name) const { return static_cast<uint8_t>(map.find(name)); }
     uint8_t flags(std::string_view name, uint64_t reverse_hash) const {
@@ -82,6 +83,9 @@ Result<RuleIndex> load_rules(const std::filesystem::path& path) {
         if (flag == RuleIndex::kWildcardChildren) ++labels;
         index.max_labels = std::max(index.max_labels, labels);
         index.add(ascii.value(), flag);
+        for (size_t dot = ascii->find('.'); dot != std::string::npos; dot = ascii->find('.', dot + 1)) {
+            index.add(std::string_view(ascii.value()).substr(dot + 1), RuleIndex::kHasChildren);
+        }
         ++rules;
     });
     if (!lines.ok()) return lines.error();
@@ -127,6 +131,8 @@ struct PublicSuffixList::Impl {
             }
             if (labels == 1 && best == 0) best = suffix.size();  // implicit "*" rule
             parent_flags = flags;
+            // No rule is longer than this suffix, and a wildcard covers exactly one more label.
+            if (!(flags & (RuleIndex::kHasChildren | RuleIndex::kWildcardChildren))) break;
             if (dot == std::string_view::npos) break;
             start = dot;
         }
