@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Measures a URL model the way docs/models.md reports it (one line per measurement).
-# Usage: scripts/eval-url-model.sh [MODEL_DIR]     (default models/url)
+# Usage: scripts/eval-url-model.sh [MODEL_DIR [THRESHOLD]]
+#        (default models/url and the threshold in its metadata.json)
 # Needs build/vigil and the data sets in ../shared/data or $VIGIL_DATA_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MODEL="${1:-models/url}"
+TH=()
+if [ -n "${2:-}" ]; then TH=(--threshold "$2"); fi
 VIGIL="${VIGIL:-build/vigil}"
 D="${VIGIL_DATA_DIR:-../shared/data}"
 export VIGIL_DATA_DIR="$D"
@@ -26,26 +29,26 @@ print("%-52s n %6d  ROC-AUC %s  PR-AUC %s  recall %s  FPR %s  (TP %d FP %d TN %d
 ' "$1"
 }
 
-echo "model: $MODEL (threshold from its metadata.json)"
+echo "model: $MODEL (threshold: ${2:-from its metadata.json})"
 # The test split as training assigned it (legitimate rows of held-out domains were never in any split).
-"$VIGIL" eval url --model "$MODEL" --json --split test --dedupe \
+"$VIGIL" eval url --model "$MODEL" "${TH[@]}" --json --split test --dedupe \
   --domain-half train --data "$PS" --domain-half train --data "$HA" --domain-half train --data "$EB" \
   | summary "test split (labelled sources)"
 # Homepages https://<domain>/ of the held-out half of the popular-domain lists.
-"$VIGIL" eval url --model "$MODEL" --json --dedupe \
+"$VIGIL" eval url --model "$MODEL" "${TH[@]}" --json --dedupe \
   --domain-half heldout --data "$TOP" --domain-half heldout --domain-list --data "$TRANCO" \
   | summary "held-out homepages (FPR)"
 # Deeper legitimate URLs of held-out popular domains (phishing rows there were trained on: read FPR only).
-"$VIGIL" eval url --model "$MODEL" --json --dedupe \
+"$VIGIL" eval url --model "$MODEL" "${TH[@]}" --json --dedupe \
   --domain-half heldout --only-domains "$TRANCO" --data "$PS" \
   --domain-half heldout --only-domains "$TRANCO" --data "$HA" \
   --domain-half heldout --only-domains "$TRANCO" --data "$EB" \
   | summary "held-out popular domains, deeper URLs (FPR only)"
 # Deeper legitimate URLs of any held-out-half domain, per source (FPR only).
 for f in "$PS" "$HA" "$EB"; do
-  "$VIGIL" eval url --model "$MODEL" --json --dedupe --domain-half heldout --data "$f" \
+  "$VIGIL" eval url --model "$MODEL" "${TH[@]}" --json --dedupe --domain-half heldout --data "$f" \
     | summary "held-out domains, $(basename "$(dirname "$f")") (FPR only)"
 done
 # Recall on PhishTank's March 2021 dump (never used for training).
-"$VIGIL" eval url --model "$MODEL" --json --dedupe --url-col url --all-positive \
+"$VIGIL" eval url --model "$MODEL" "${TH[@]}" --json --dedupe --url-col url --all-positive \
   --data "$D/intel/phishtank-2021-03/verified_online.csv.gz" | summary "PhishTank 2021-03 (recall)"
