@@ -254,6 +254,7 @@ void Forest::build_shap_program() {
     shap_split_begin_.clear();
     shap_leaf_begin_.clear();
     std::vector<uint32_t> parent(nodes_.size(), 0);
+    std::vector<uint8_t> referenced;
     for (size_t k = 0; k < tree_roots_.size(); ++k) {
         const uint32_t root = tree_roots_[k];
         const uint32_t end = k + 1 < tree_roots_.size() ? tree_roots_[k + 1] : static_cast<uint32_t>(nodes_.size());
@@ -287,6 +288,13 @@ void Forest::build_shap_program() {
             }
             shap_splits_.push_back(s);
         }
+        // Mark the splits whose child edges some split below refers to (their fractions are kept).
+        const size_t first = shap_split_begin_.back();
+        referenced.assign(end - root, 0);
+        for (size_t a = first; a < shap_splits_.size(); ++a)
+            if (shap_splits_[a].prev_edge != kNoEdge) referenced[shap_splits_[a].prev_edge] = 1;
+        for (size_t b = first; b < shap_splits_.size(); ++b)
+            shap_splits_[b].linked = referenced[shap_splits_[b].left] | referenced[shap_splits_[b].left + 1];
     }
     shap_split_begin_.push_back(static_cast<uint32_t>(shap_splits_.size()));
     shap_leaf_begin_.push_back(static_cast<uint32_t>(shap_leaves_.size()));

@@ -202,10 +202,12 @@ void shap_tree(const Forest::ShapSplit* splits, size_t num_splits, const Forest:
         if (sp.prev_edge == Forest::kNoEdge) {
             // First split on this feature on the path (the common case). Hot edge: lin = t + (1 - t) z,
             // T = (1 - z) / lin. Cold edge: lin = (1 - t) z, T = -z / ((1 - t) z) = -1 / (1 - t).
-            ze[hot] = zh;
-            oe[hot] = 1.0f;
-            ze[cold] = zc;
-            oe[cold] = 0.0f;
+            if (sp.linked) {  // only edges a split below refers to need their fractions kept
+                ze[hot] = zh;
+                oe[hot] = 1.0f;
+                ze[cold] = zc;
+                oe[cold] = 0.0f;
+            }
             const v4f one_minus_z = splat(1.0f - zh);
             const v4f zhs = splat(zh), zcs = splat(zc);
             for (int c = 0; c < C; ++c) {

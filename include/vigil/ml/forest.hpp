@@ -84,7 +84,7 @@ public:
         float threshold;
         float zero[2];       // cover fraction of the left and right child
         uint32_t prev_edge;  // child edge of the nearest ancestor on the same feature, or kNoEdge
-        uint32_t unused;
+        uint32_t linked;     // 1 when a split below refers to one of this split's child edges
     };
     struct ShapLeaf {
         uint32_t node;
