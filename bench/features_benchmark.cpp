@@ -5,6 +5,8 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -133,6 +135,39 @@ void BM_ParseAndExtract(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseAndExtract);
 
+// `--passes=N --only=parse|extract`: run N plain passes over the corpus and exit, for counting
+// instructions with `valgrind --tool=callgrind` (subtract a run with --passes=0).
+int run_passes(int passes, std::string_view only) {
+    const auto& c = corpus();
+    const features::UrlFeatureExtractor extractor(c.psl, c.brands);
+    features::FeatureVector v{};
+    for (int p = 0; p < passes; ++p) {
+        for (size_t i = 0; i < c.urls.size(); ++i) {
+            if (only == "parse") {
+                auto r = url::parse(c.urls[i]);
+                benchmark::DoNotOptimize(r);
+            } else {
+                extractor.extract(c.parsed[i], v);
+                benchmark::DoNotOptimize(v);
+            }
+        }
+    }
+    return 0;
+}
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    int passes = -1;
+    std::string_view only = "extract";
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg.substr(0, 9) == "--passes=") passes = std::atoi(argv[i] + 9);
+        if (arg.substr(0, 7) == "--only=") only = arg.substr(7);
+    }
+    if (passes >= 0) return run_passes(passes, only);
+    benchmark::Initialize(&argc, argv);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

@@ -100,6 +100,17 @@ constexpr std::array<uint8_t, 256> make_classes() {
     return t;
 }
 constexpr std::array<uint8_t, 256> kClass = make_classes();
+// Per byte, increments of four 16-bit counters: digit, letter, upper-case, non-ASCII (U < 64 KiB).
+constexpr std::array<uint64_t, 256> make_packed_counts() {
+    std::array<uint64_t, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        const uint8_t cls = kClass[c];
+        t[c] = ((cls & kDigit) ? 1ULL : 0) | ((cls & (kLower | kUpper)) ? 1ULL << 16 : 0) |
+               ((cls & kUpper) ? 1ULL << 32 : 0) | (c >= 0x80 ? 1ULL << 48 : 0);
+    }
+    return t;
+}
+constexpr std::array<uint64_t, 256> kPackedCount = make_packed_counts();
 inline bool is_alnum(char c) { return kClass[static_cast<unsigned char>(c)] & (kDigit | kLower | kUpper); }
 inline bool is_letter(char c) { return kClass[static_cast<unsigned char>(c)] & (kLower | kUpper); }
 inline bool is_digit(char c) { return kClass[static_cast<unsigned char>(c)] & kDigit; }
@@ -287,15 +298,15 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
     hist_all.merge(hist_host);
     hist_all.merge(hist_pq);
     const auto& counts = hist_all.count;
-    size_t digits = 0, letters = 0, upper = 0, non_ascii = 0, hex_tokens = 0;
-    size_t repeat_run = 0, max_repeat = 0, hex_run = 0, digit_run = 0, max_digit_run = 0;
+    // One pass over U for class counts (packed 16-bit counters: digit, letter, upper, non-ASCII),
+    // runs, and, from the path on, the path/query signals.
+    uint64_t packed = 0;
+    size_t hex_tokens = 0, repeat_run = 0, max_repeat = 0, hex_run = 0, digit_run = 0, max_digit_run = 0;
+    size_t encoded_non_ascii = 0, alnum_run = 0, longest_pq_token = 0, double_slash = 0, embedded = 0;
     for (size_t i = 0; i < all.size(); ++i) {
         const auto c = static_cast<unsigned char>(all[i]);
         const uint8_t cls = kClass[c];
-        digits += (cls & kDigit) != 0;
-        letters += (cls & (kLower | kUpper)) != 0;
-        upper += (cls & kUpper) != 0;
-        non_ascii += c >= 0x80;
+        packed += kPackedCount[c];
         repeat_run = (i > 0 && all[i - 1] == all[i]) ? repeat_run + 1 : 1;
         max_repeat = std::max(max_repeat, repeat_run);
         digit_run = (cls & kDigit) ? digit_run + 1 : 0;
@@ -306,12 +317,25 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
             hex_tokens += hex_run >= 16;
             hex_run = 0;
         }
+        if (c == '%') {  // percent-encoded non-ASCII bytes ("%C3%A9") count as non-ASCII too
+            encoded_non_ascii += i + 2 < all.size() && is_hex(all[i + 1]) && is_hex(all[i + 2]) && all[i + 1] >= '8';
+        }
+        if (i < pq_begin) continue;
+        alnum_run = (cls & (kDigit | kLower | kUpper)) ? alnum_run + 1 : 0;
+        longest_pq_token = std::max(longest_pq_token, alnum_run);
+        if (c == '/') {
+            double_slash += i < path_end && i > pq_begin && all[i - 1] == '/';
+        } else if ((c | 0x20) == 'h' && i + 3 < all.size()) {
+            embedded += (all[i + 1] | 0x20) == 't' && (all[i + 2] | 0x20) == 't' && (all[i + 3] | 0x20) == 'p';
+        } else if ((c | 0x20) == 'w' && i + 3 < all.size()) {
+            embedded += (all[i + 1] | 0x20) == 'w' && (all[i + 2] | 0x20) == 'w' && all[i + 3] == '.';
+        }
     }
     hex_tokens += hex_run >= 16;
-    // Percent-encoded non-ASCII bytes ("%C3%A9") count as non-ASCII too.
-    for (size_t i = 0; i + 2 < all.size(); ++i) {
-        if (all[i] == '%' && is_hex(all[i + 1]) && is_hex(all[i + 2]) && all[i + 1] >= '8') ++non_ascii;
-    }
+    const size_t digits = packed & 0xFFFF;
+    const size_t letters = (packed >> 16) & 0xFFFF;
+    const size_t upper = (packed >> 32) & 0xFFFF;
+    const size_t non_ascii = ((packed >> 48) & 0xFFFF) + encoded_non_ascii;
 
     const float n = static_cast<float>(all.size());
     f[kUrlLength] = n;
@@ -408,18 +432,7 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
     }
     f[kIsFreeHosting] = free_hosting ? 1.0f : 0.0f;
     f[kHasUserinfo] = u.has_userinfo ? 1.0f : 0.0f;
-    size_t double_slash = 0;
-    for (size_t i = 0; i + 1 < path_v.size(); ++i) double_slash += path_v[i] == '/' && path_v[i + 1] == '/';
     f[kDoubleSlashInPath] = static_cast<float>(double_slash);
-    size_t embedded = 0;
-    for (size_t i = 0; i + 4 <= pq.size(); ++i) {
-        const char c = lower(pq[i]);
-        if (c == 'h') {
-            embedded += lower(pq[i + 1]) == 't' && lower(pq[i + 2]) == 't' && lower(pq[i + 3]) == 'p';
-        } else if (c == 'w') {
-            embedded += lower(pq[i + 1]) == 'w' && lower(pq[i + 2]) == 'w' && pq[i + 3] == '.';
-        }
-    }
     f[kEmbeddedUrlCount] = static_cast<float>(embedded);
 
     // Extension of the last path segment.
@@ -458,7 +471,7 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
     f[kLongestQueryValue] = static_cast<float>(longest_value);
 
     f[kLongestHostLabel] = static_cast<float>(longest_label);
-    f[kLongestPathToken] = static_cast<float>(longest_run(pq, is_alnum));
+    f[kLongestPathToken] = static_cast<float>(longest_pq_token);
     f[kHexTokenCount] = static_cast<float>(hex_tokens);
     f[kLongestDigitRun] = static_cast<float>(max_digit_run);
     f[kMaxRepeatedCharRun] = static_cast<float>(max_repeat);
