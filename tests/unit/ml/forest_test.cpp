@@ -11,6 +11,7 @@
 #include <memory>
 #include <numeric>
 #include <string>
+#include <thread>
 
 #include <unistd.h>
 
@@ -188,6 +189,32 @@ TEST_F(ForestVsXgboost, PathContributionsMatchXgboostApproxAndSumToMargin) {
     }
     EXPECT_LE(max_d, 1e-4);
     EXPECT_LE(max_sum, 1e-4);
+}
+
+// The server scores on several threads with one shared Forest; scratch is thread-local.
+TEST_F(ForestVsXgboost, ConcurrentShapAndPredictMatchSingleThreaded) {
+    const size_t rows = 300, width = 41;
+    std::vector<float> expected(rows * width), expected_p(rows);
+    for (size_t i = 0; i < rows; ++i) {
+        model_->forest.shap_values(model_->test.row(i), std::span<float>(expected).subspan(i * width, width));
+        expected_p[i] = model_->forest.predict_proba(model_->test.row(i));
+    }
+    std::vector<int> mismatches(4, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            std::vector<float> out(width);
+            for (int round = 0; round < 3; ++round)
+                for (size_t i = 0; i < rows; ++i) {
+                    model_->forest.shap_values(model_->test.row(i), out);
+                    if (!std::equal(out.begin(), out.end(), expected.begin() + static_cast<std::ptrdiff_t>(i * width)))
+                        ++mismatches[t];
+                    if (model_->forest.predict_proba(model_->test.row(i)) != expected_p[i]) ++mismatches[t];
+                }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(mismatches, std::vector<int>(4, 0));
 }
 
 // Few features and deep trees: the same feature is split on repeatedly along a path, which is
