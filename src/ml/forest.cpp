@@ -302,7 +302,7 @@ void Forest::build_shap_program() {
 
 void Forest::pack_for_prediction() {
     packed_.clear();
-    if (num_features_ > 0x8000) return;
+    if (num_features_ > 0x8000) return;  // a slot (below) must fit in 16 bits
     packed_.reserve(nodes_.size());
     for (size_t i = 0; i < nodes_.size(); ++i) {
         const Node& n = nodes_[i];
@@ -311,12 +311,13 @@ void Forest::pack_for_prediction() {
             continue;
         }
         const size_t offset = n.left - i;  // breadth-first: children come after their parent
-        if (offset == 0 || offset > 0xffff) {
+        // The NaN substitution in predict_margin needs finite thresholds.
+        if (offset == 0 || offset > 0xffff || !std::isfinite(n.threshold)) {
             packed_.clear();
             return;
         }
-        packed_.push_back({n.threshold, static_cast<uint32_t>(offset) | ((n.feature & kFeatureMask) << 16) |
-                                            (n.feature & kMissingRight)});
+        const uint32_t slot = (n.feature & kFeatureMask) + ((n.feature & kMissingRight) ? num_features_ : 0);
+        packed_.push_back({n.threshold, static_cast<uint32_t>(offset) | (slot << 16)});
     }
 }
 
@@ -331,6 +332,24 @@ float Forest::predict_margin(std::span<const float> row) const {
         for (size_t t = 0; t < num_trees; ++t) margin += tree_margin(roots[t], x);
         return margin;
     }
+    // The row twice: slots [0, F) with NaN -> -inf (missing goes left: -inf >= t is false) and
+    // [F, 2F) with NaN -> +inf (missing goes right). Each split reads the slot matching its default
+    // direction, so the inner loop is one comparison, with no NaN test.
+    constexpr size_t kStackFeatures = 256;
+    float stack_row[2 * kStackFeatures];
+    thread_local std::vector<float> heap_row;
+    float* xx = stack_row;
+    if (num_features_ > kStackFeatures) {
+        if (heap_row.size() < 2 * num_features_) heap_row.resize(2 * num_features_);
+        xx = heap_row.data();
+    }
+    constexpr float kInf = std::numeric_limits<float>::infinity();
+    for (size_t f = 0; f < num_features_; ++f) {
+        const float v = x[f];
+        const bool missing = v != v;
+        xx[f] = missing ? -kInf : v;
+        xx[num_features_ + f] = missing ? kInf : v;
+    }
     // kLanes trees walk in lock-step for a fixed number of levels (the block's depth), so their
     // dependent load chains overlap and there is no data-dependent loop exit to mispredict; a
     // lane that reached its leaf stays there (conditional move).
@@ -344,8 +363,7 @@ float Forest::predict_margin(std::span<const float> row) const {
 #pragma GCC unroll 8
             for (size_t l = 0; l < kLanes; ++l) {
                 const PackedNode n = nodes[idx[l]];
-                const float v = x[(n.bits >> 16) & 0x7fffu];
-                const uint32_t go_right = static_cast<uint32_t>(v >= n.value) | ((v != v) & (n.bits >> 31));
+                const uint32_t go_right = xx[n.bits >> 16] >= n.value;
                 const uint32_t offset = n.bits & 0xffffu;
                 idx[l] += offset != 0 ? offset + go_right : 0u;
             }

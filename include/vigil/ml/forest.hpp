@@ -110,8 +110,9 @@ private:
     std::vector<uint8_t> block_depth_;  // max depth of each block of kLanes consecutive trees
     static constexpr size_t kLanes = 8;  // trees traversed together in predict_margin
     // 8-byte copy of the node array for prediction only (half the cache footprint): value, and
-    // bits = left-child offset from this node (16 bits, 0 = leaf) | feature << 16 (15 bits) |
-    // missing-goes-right << 31. Empty when a model does not fit (then nodes_ is used).
+    // bits = left-child offset from this node (16 bits, 0 = leaf) | slot << 16, where slot is the
+    // feature, plus num_features when missing goes right (see predict_margin). Empty when a model
+    // does not fit (then nodes_ is used).
     struct PackedNode {
         float value;
         uint32_t bits;

@@ -277,6 +277,33 @@ TEST(ForestHandModel, FollowsSplitsAndMissingDirections) {
     EXPECT_NEAR(f->predict_proba(std::vector<float>{0.0f, 0.0f}), 1.0f / (1.0f + std::exp(-(base - 0.3f))), 1e-6);
 }
 
+// The same two trees five times (10 trees): prediction then takes the 8-tree lock-step path
+// for the first eight and the per-tree loop for the rest; both must follow missing directions
+// and treat infinities as numbers (+inf goes right, -inf left), as XGBoost does.
+TEST(ForestHandModel, LockStepPathMatchesPerTreeSemantics) {
+    std::string json = tiny_model();
+    const size_t b = json.find("\"trees\":[") + 9;
+    const size_t e = json.find("]},\"name\"");
+    const std::string trees = json.substr(b, e - b);
+    std::string five = trees;
+    for (int i = 0; i < 4; ++i) five += "," + trees;
+    json.replace(b, e - b, five);
+    const std::string info = "\"tree_info\":[0,0]";
+    json.replace(json.find(info), info.size(), "\"tree_info\":[0,0,0,0,0,0,0,0,0,0]");
+    auto f = Forest::parse_xgboost_json(json);
+    ASSERT_TRUE(f) << f.error().message;
+    ASSERT_EQ(f->num_trees(), 10u);
+    const float inf = std::numeric_limits<float>::infinity();
+    auto margin = [&](float a, float b) { return f->predict_margin(std::vector<float>{a, b}) - f->base_margin(); };
+    EXPECT_NEAR(margin(0.0f, 0.0f), 5 * (-0.4f + 0.1f), 1e-5);
+    EXPECT_NEAR(margin(kNaN, kNaN), 5 * (0.6f + 0.1f), 1e-5);
+    EXPECT_NEAR(margin(-2.0f, kNaN), 5 * (-0.4f + 0.1f), 1e-5);
+    EXPECT_NEAR(margin(kNaN, 3.0f), 5 * (0.6f + 0.3f), 1e-5);
+    EXPECT_NEAR(margin(inf, inf), 5 * (0.6f + 0.3f), 1e-5);
+    EXPECT_NEAR(margin(-inf, -inf), 5 * (-0.4f + 0.1f), 1e-5);
+    EXPECT_NEAR(margin(-inf, inf), 5 * (-0.4f - 0.2f), 1e-5);
+}
+
 TEST(ForestHandModel, ShapByHandAndBiasIsExpectedValue) {
     auto f = Forest::parse_xgboost_json(tiny_model());
     ASSERT_TRUE(f);
