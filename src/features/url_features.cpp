@@ -158,16 +158,6 @@ struct Histogram {
 
 size_t count_char(std::string_view s, char c) { return static_cast<size_t>(std::count(s.begin(), s.end(), c)); }
 
-template <class Pred>
-size_t longest_run(std::string_view s, Pred pred) {
-    size_t best = 0, run = 0;
-    for (char c : s) {
-        run = pred(c) ? run + 1 : 0;
-        best = std::max(best, run);
-    }
-    return best;
-}
-
 // A fixed buffer holding "[userinfo@]host[:port][path][?query]" (truncated past its size).
 class Scratch {
 public:
