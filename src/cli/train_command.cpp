@@ -42,6 +42,7 @@ training options:
   --max-fpr F           threshold rule: maximise validation F1 with validation FPR <= F (default 0.01)
   --min-recall R        threshold rule instead: the highest threshold with validation recall >= R
   --no-balance          do not reweight classes to equal total weight
+  --phishing-homepage-weight W   weight factor for phishing URLs without path or query (default 1)
   --no-dedupe           keep duplicate URLs
   --name NAME           model name (default vigil-url-xgb)
   --model-version V     model version (default dev)
@@ -201,6 +202,9 @@ int run_train(int argc, char** argv) {
         } else if (a == "--min-recall") {
             if (!number(x) || !(x > 0 && x <= 1)) return 2;
             options.min_recall = x;
+        } else if (a == "--phishing-homepage-weight") {
+            if (!number(x) || !(x > 0)) return 2;
+            options.phishing_homepage_weight = x;
         } else if (a == "--no-balance") {
             options.balance_classes = false;
         } else if (a == "--no-dedupe") {

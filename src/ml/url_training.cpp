@@ -32,13 +32,15 @@ std::string utc_now_iso() {
     return buf;
 }
 
-// Appends the features of `url` to `out`; false when the URL does not parse.
+// Appends the features of `url` to `out`; false when the URL does not parse. `homepage` tells
+// whether the URL is a bare host (path empty or "/", no query).
 bool append_features(std::string_view url, const features::UrlFeatureExtractor& extractor, std::vector<float>& out,
-                     features::FeatureVector& scratch) {
+                     features::FeatureVector& scratch, bool& homepage) {
     auto parsed = url::parse(url);
     if (!parsed) return false;
     extractor.extract(*parsed, scratch);
     out.insert(out.end(), scratch.begin(), scratch.end());
+    homepage = (parsed->path.empty() || parsed->path == "/") && !parsed->has_query;
     return true;
 }
 
@@ -170,13 +172,15 @@ Result<UrlTrainResult> train_url_model(const UrlDataset& data, const features::U
     for (const UrlRow& row : data.rows) {
         const Split split = split_of_key(url_key(row.url));
         DenseData& d = sets[static_cast<size_t>(split)];
-        if (!append_features(row.url, extractor, d.values, scratch)) {
+        bool homepage = false;
+        if (!append_features(row.url, extractor, d.values, scratch, homepage)) {
             ++result.unparseable;
             continue;
         }
         ++d.num_rows;
         d.labels.push_back(static_cast<float>(row.label));
-        d.weights.push_back(row.weight);
+        d.weights.push_back(row.label == 1 && homepage ? row.weight * static_cast<float>(options.phishing_homepage_weight)
+                                                       : row.weight);
         sources[static_cast<size_t>(split)].push_back(row.source);
         ++(row.label == 1 ? result.counts[static_cast<size_t>(split)].positives
                           : result.counts[static_cast<size_t>(split)].negatives);
@@ -271,6 +275,7 @@ Status write_url_artifact(const std::filesystem::path& dir, const UrlTrainResult
     }
     meta["parameters"] = params_json(o.xgb);
     meta["balance_classes"] = o.balance_classes;
+    meta["phishing_homepage_weight"] = o.phishing_homepage_weight;
     meta["best_iteration"] = r.model.best_iteration;
     meta["rounds_trained"] = r.model.rounds_trained;
     meta["best_validation_" + r.model.metric_name] = number_or_null(r.model.best_score);

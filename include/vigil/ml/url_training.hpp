@@ -29,6 +29,9 @@ struct UrlTrainOptions {
     double min_recall = 0.0;
     // Scale phishing weights so both classes carry the same total weight in training.
     bool balance_classes = true;
+    // Extra weight factor for phishing URLs that are bare hosts (no path, no query): they are rare
+    // in the labelled sets next to tens of thousands of legitimate homepages.
+    double phishing_homepage_weight = 1.0;
     std::string name = "vigil-url-xgb";
     std::string version = "dev";
     // The brand (popular-domain) list the feature extractor was built with; recorded with its

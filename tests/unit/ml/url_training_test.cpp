@@ -173,6 +173,8 @@ TEST_F(UrlTrainingTest, ArtifactRoundTripScoresLikeTraining) {
                 result_->test.roc_auc, 1e-12);
     EXPECT_TRUE(meta.contains("best_iteration"));
     EXPECT_TRUE(meta.contains("created"));
+    EXPECT_EQ(meta.at("feature_names").as_array().size(), features::kNumFeatures);
+    EXPECT_EQ(meta.at("threshold_rule").as_object().at("max_fpr").to_number<double>(), options_.max_fpr);
 
     // Evaluating the test split with the native forest gives the training run's test metrics.
     UrlDataset test = *data_;
