@@ -182,7 +182,6 @@ Status load_one(const DataSpec& spec, uint16_t source, const domain::PublicSuffi
     info.weight = spec.weight;
     const float weight = static_cast<float>(spec.weight);
 
-    // Adds one candidate row after validation and the domain hold-out filter.
     // Registrable domains of --only-domains (a domain list), if given.
     std::unordered_set<std::string> listed;
     if (!spec.only_domains.empty()) {
@@ -196,6 +195,7 @@ Status load_one(const DataSpec& spec, uint16_t source, const domain::PublicSuffi
         }
     }
 
+    // Adds one candidate row after validation and the domain filters.
     auto add = [&](std::string url, int label) {
         if (url.empty() || has_control_chars(url) || url.size() > url::kMaxUrlBytes) {
             ++info.skipped_malformed;
