@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -123,6 +124,22 @@ TEST(UrlDataset, DomainHalvesPartitionTheLegitimateRows) {
                        .domain_half = DomainHalf::kHeldOut});
     ASSERT_TRUE(phish.ok());
     EXPECT_EQ(phish->rows.size(), 3u);
+}
+
+TEST(UrlDataset, OnlyDomainsKeepsRowsOfListedRegistrableDomains) {
+    const auto list = std::filesystem::temp_directory_path() / "vigil_only_domains_test.csv";
+    std::ofstream(list) << "1,crestonwood.com\n2,duilawyeryork.com\n";
+    DataSpec spec;
+    spec.path = kData / "urls_hannousse.csv";
+    spec.only_domains = list;
+    auto d = load(spec);
+    std::filesystem::remove(list);
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    // www.crestonwood.com (legitimate) and support-appleld.com.secureupdate.duilawyeryork.com (phishing).
+    ASSERT_EQ(d->rows.size(), 2u);
+    EXPECT_EQ(d->rows[0].label, 0);
+    EXPECT_EQ(d->rows[1].label, 1);
+    EXPECT_EQ(d->sources[0].skipped_not_listed, 2u);
 }
 
 TEST(UrlDataset, GzipAndDeduplication) {
