@@ -46,6 +46,7 @@ public:
     void* handle() const { return handle_.get(); }  // DMatrixHandle
 
 private:
+    DMatrix() = default;  // only the factories make one, so a handle is never null
     struct Free {
         void operator()(void* h) const;
     };
@@ -95,6 +96,7 @@ public:
     void* handle() const { return handle_.get(); }  // BoosterHandle
 
 private:
+    Booster() = default;  // only the factories make one, so a handle is never null
     struct Free {
         void operator()(void* h) const;
     };
