@@ -30,7 +30,12 @@ Result<std::unique_ptr<UrlRuntime>> load_url_runtime(const std::filesystem::path
                           "cannot load the popular-domain list the URL features need (" + brands.error().message +
                               "); set VIGIL_DATA_DIR or --brands");
     }
-    auto model = ml::load_artifact(model_dir);
+    // A relative model path that does not exist here is looked up in this installation
+    // (build/vigil -> <root>/models/url), so the binary works from any directory.
+    std::filesystem::path model_path = model_dir;
+    std::error_code ec;
+    if (model_path.is_relative() && !std::filesystem::exists(model_path, ec)) model_path = install_root() / model_dir;
+    auto model = ml::load_artifact(model_path);
     if (!model) return model.error();
     return std::make_unique<UrlRuntime>(UrlRuntime{std::move(*psl), std::move(*brands), std::move(*model)});
 }
