@@ -4,8 +4,8 @@
 //  * shap_values: the same Shapley values from the integral form
 //      phi_i += v_l (o_i - z_i) * integral_0^1 prod_{j != i} (t o_j + (1 - t) z_j) dt
 //    (Linear TreeSHAP, Yu et al. 2022). The integrand is a polynomial of degree < depth, so a
-//    Gauss-Legendre rule with depth/2 + 1 nodes integrates it exactly; sums over leaves are pushed
-//    up the tree, so each node costs O(nodes of the rule) instead of O(depth^2) per leaf.
+//    Gauss-Legendre rule with ceil(depth/2) nodes integrates it exactly; sums over leaves are
+//    pushed up the tree, so each node costs O(rule nodes) instead of O(depth^2) per leaf.
 #include <algorithm>
 #if defined(__SSE__)
 #include <xmmintrin.h>
@@ -142,8 +142,9 @@ using v4i = int32_t __attribute__((vector_size(16)));
 
 inline v4f splat(float x) { return v4f{x, x, x, x}; }
 
-// 1 / x for x in (0, 1]: the hardware estimate and one Newton step (relative error ~1e-7) where
-// there is one, as a division is the slowest operation in the pass.
+// 1 / x for x in (0, 1]: the hardware estimate and one Newton step (relative error ~1e-7; the
+// estimate differs between CPU vendors, so results may differ in the last bits across machines),
+// as a division is the slowest operation in the pass.
 inline v4f reciprocal(v4f x) {
 #if defined(__SSE__)
     const v4f r = _mm_rcp_ps(x);

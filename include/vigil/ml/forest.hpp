@@ -1,7 +1,9 @@
 #pragma once
 // Native inference engine for XGBoost tree ensembles (binary:logistic, gbtree): the saved JSON
 // model is flattened into one contiguous node array so a single-row prediction touches little
-// memory. Agrees with XGBoost's own prediction to float rounding.
+// memory. Sums trees in XGBoost's order, so margins match XGBoost's bit for bit in the tests.
+// All methods are const and safe to call from many threads on one Forest. A row (or output) of
+// the wrong width gives NaN results instead of reading out of bounds.
 #include <cstdint>
 #include <filesystem>
 #include <span>
@@ -32,7 +34,8 @@ public:
     const std::vector<std::string>& feature_names() const { return feature_names_; }
 
     // Raw margin (sum of leaves + base score in margin space). `row` has num_features() values;
-    // NaN means missing (takes the default direction). No allocation.
+    // NaN means missing (takes the default direction). No allocation (above 256 features, a
+    // thread-local buffer is allocated once per thread).
     float predict_margin(std::span<const float> row) const;
     // Sigmoid of the margin.
     float predict_proba(std::span<const float> row) const;
