@@ -145,8 +145,8 @@ TEST_F(ForestVsXgboost, ProbabilityAndMarginAgreeOnTwelveThousandRows) {
     for (size_t i = 0; i < d.num_rows; i += 97) EXPECT_EQ(batch[i], model_->forest.predict_proba(d.row(i)));
 }
 
-TEST_F(ForestVsXgboost, TreeShapMatchesXgboostContribsOn2500Rows) {
-    const size_t rows = 2500, width = 41;
+TEST_F(ForestVsXgboost, TreeShapMatchesXgboostContribsOn3000Rows) {
+    const size_t rows = 3000, width = 41;
     auto dm = DMatrix::from_dense(std::span<const float>(model_->test.values).first(rows * 40), rows, 40);
     ASSERT_TRUE(dm);
     auto ref = model_->booster->predict(*dm, PredictKind::kContribs);
