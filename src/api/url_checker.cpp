@@ -47,7 +47,16 @@ std::shared_ptr<const UrlVerdict> UrlChecker::score(const url::ParsedUrl& parsed
     features::FeatureVector row{};
     extractor_.extract(parsed, row);
     const ml::Forest& forest = *model_.forest;
-    const float margin = forest.predict_margin(row);
+    // The cheap explanation's walk also yields the margin (bit-identical to predict_margin), so a
+    // verdict that ends with it walks the forest once; exact TreeSHAP is added when needed.
+    std::array<float, features::kNumFeatures + 1> contributions{};
+    const bool always_exact = force_exact || options_.explain == ExplainMode::kAlways;
+    float margin = 0.0f;
+    if (always_exact) {
+        margin = forest.predict_margin(row);
+    } else {
+        margin = forest.path_contributions_and_margin(row, contributions);
+    }
     const double score = 1.0 / (1.0 + std::exp(-static_cast<double>(margin)));
 
     auto verdict = std::make_shared<UrlVerdict>();
@@ -69,15 +78,12 @@ std::shared_ptr<const UrlVerdict> UrlChecker::score(const url::ParsedUrl& parsed
     v.model_version = model_.version;
 
     const bool flagged = v.verdict != VerdictLabel::kBenign;
-    const bool exact = force_exact || options_.explain == ExplainMode::kAlways ||
-                       (options_.explain == ExplainMode::kFlagged && flagged);
-    std::array<float, features::kNumFeatures + 1> contributions{};
+    const bool exact = always_exact || (options_.explain == ExplainMode::kFlagged && flagged);
     if (exact) {
         forest.shap_values(row, contributions);
         stats_.exact_explanations.fetch_add(1, std::memory_order_relaxed);
         v.explanation = "treeshap";
     } else {
-        forest.path_contributions(row, contributions);
         stats_.path_explanations.fetch_add(1, std::memory_order_relaxed);
         v.explanation = "path";
     }

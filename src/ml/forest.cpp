@@ -399,14 +399,24 @@ void Forest::predict_proba_batch(std::span<const float> rows, std::span<float> o
 }
 
 void Forest::path_contributions(std::span<const float> row, std::span<float> out) const {
+    (void)path_contributions_and_margin(row, out);
+}
+
+float Forest::path_contributions_and_margin(std::span<const float> row, std::span<float> out) const {
     if (row.size() != num_features_ || out.size() != num_features_ + 1) {
         std::fill(out.begin(), out.end(), std::numeric_limits<float>::quiet_NaN());
-        return;
+        return std::numeric_limits<float>::quiet_NaN();
     }
     std::fill(out.begin(), out.end(), 0.0f);
     const float* x = row.data();
     const Node* nodes = nodes_.data();
-    for (uint32_t root : tree_roots_) {
+    const uint32_t* roots = tree_roots_.data();
+    const size_t num_trees = tree_roots_.size();
+    float* contrib = out.data();
+    // Summed tree by tree in the same order as predict_margin, so the margin is bit-identical.
+    float margin = base_margin_;
+    // One tree at a time over the load-time nodes: the fallback and the tail of the blocks.
+    auto walk_tree = [&](uint32_t root) {
         uint32_t i = root;
         float value = node_mean_[i];
         while (nodes[i].left != 0) {
@@ -416,11 +426,65 @@ void Forest::path_contributions(std::span<const float> row, std::span<float> out
             const uint32_t go_right = static_cast<uint32_t>(v >= n.threshold) | ((v != v) & (n.feature >> 31));
             i = n.left + go_right;
             const float next = node_mean_[i];
-            out[feat] += next - value;
+            contrib[feat] += next - value;
             value = next;
         }
+        margin += nodes[i].threshold;
+    };
+    size_t t = 0;
+    constexpr size_t kMaxLaneFeatures = 128;
+    if (!packed_.empty() && num_features_ <= kMaxLaneFeatures) {
+        // As predict_margin: kLanes trees in lock-step over the packed nodes, so the dependent
+        // loads overlap (one tree at a time is memory-latency bound). Each lane accumulates into
+        // its own row so lanes do not wait on each other's read-modify-write of one feature. A
+        // lane at its leaf stays there and adds 0.
+        float xx[2 * kMaxLaneFeatures];
+        constexpr float kInf = std::numeric_limits<float>::infinity();
+        for (size_t f = 0; f < num_features_; ++f) {
+            const float v = x[f];
+            const bool missing = v != v;
+            xx[f] = missing ? -kInf : v;
+            xx[num_features_ + f] = missing ? kInf : v;
+        }
+        // Lane rows are indexed by slot (feature, or feature + F for default-right splits).
+        float lane[kLanes][2 * kMaxLaneFeatures];
+        const size_t slots = 2 * num_features_;
+        for (auto& l : lane) std::fill(l, l + slots, 0.0f);
+        const PackedNode* packed = packed_.data();
+        const float* mean = node_mean_.data();
+        for (size_t block = 0; t + kLanes <= num_trees; t += kLanes, ++block) {
+            uint32_t idx[kLanes];
+            float value[kLanes];
+#pragma GCC unroll 8
+            for (size_t l = 0; l < kLanes; ++l) {
+                idx[l] = roots[t + l];
+                value[l] = mean[idx[l]];
+            }
+            for (int d = block_depth_[block]; d > 0; --d) {
+#pragma GCC unroll 8
+                for (size_t l = 0; l < kLanes; ++l) {
+                    const PackedNode n = packed[idx[l]];
+                    const uint32_t slot = n.bits >> 16;
+                    const uint32_t offset = n.bits & 0xffffu;
+                    const uint32_t go_right = xx[slot] >= n.value;
+                    idx[l] += offset != 0 ? offset + go_right : 0u;
+                    const float next = mean[idx[l]];
+                    lane[l][slot] += next - value[l];
+                    value[l] = next;
+                }
+            }
+#pragma GCC unroll 8
+            for (size_t l = 0; l < kLanes; ++l) margin += packed[idx[l]].value;
+        }
+        for (size_t f = 0; f < num_features_; ++f) {
+            float sum = 0.0f;
+            for (const auto& l : lane) sum += l[f] + l[num_features_ + f];
+            contrib[f] += sum;
+        }
     }
+    for (; t < num_trees; ++t) walk_tree(roots[t]);
     out[num_features_] = expected_margin_;
+    return margin;
 }
 
 std::vector<FeatureContribution> Forest::top_k(std::span<const float> contributions, size_t k) {

@@ -62,6 +62,9 @@ public:
     // node's expected value is credited to the split feature. O(depth) per tree. Same layout as
     // shap_values and the same total.
     void path_contributions(std::span<const float> row, std::span<float> out) const;
+    // path_contributions plus the margin from the same walk, bit-identical to predict_margin: a
+    // verdict that needs only the cheap explanation walks the forest once.
+    float path_contributions_and_margin(std::span<const float> row, std::span<float> out) const;
 
     // The k features with the largest |contribution| (bias excluded), largest first.
     static std::vector<FeatureContribution> top_k(std::span<const float> contributions, size_t k);

@@ -191,6 +191,19 @@ TEST_F(ForestVsXgboost, PathContributionsMatchXgboostApproxAndSumToMargin) {
     EXPECT_LE(max_sum, 1e-4);
 }
 
+TEST_F(ForestVsXgboost, FusedPathWalkGivesTheExactPredictMarginAndTheSameContributions) {
+    const size_t rows = 2000, width = 41;
+    std::vector<float> fused(width), plain(width);
+    size_t identical_margins = 0;
+    for (size_t i = 0; i < rows; ++i) {
+        const float margin = model_->forest.path_contributions_and_margin(model_->test.row(i), fused);
+        identical_margins += margin == model_->forest.predict_margin(model_->test.row(i));
+        model_->forest.path_contributions(model_->test.row(i), plain);
+        for (size_t j = 0; j < width; ++j) ASSERT_EQ(fused[j], plain[j]) << "row " << i << " feature " << j;
+    }
+    EXPECT_EQ(identical_margins, rows);  // bit-identical, so a verdict never depends on which walk ran
+}
+
 // The server scores on several threads with one shared Forest; scratch is thread-local.
 TEST_F(ForestVsXgboost, ConcurrentShapAndPredictMatchSingleThreaded) {
     const size_t rows = 300, width = 41;
