@@ -1,34 +1,55 @@
 #!/usr/bin/env bash
-# Side-by-side server throughput: trivial Beast ceiling, /api/v1/check cache-miss, cache-hit.
+# Side-by-side server throughput on this machine (wrk -t1 -c32, loopback):
+#   trivial_*           the ceiling: a keep-alive Beast server returning a fixed JSON body, sent the
+#                       same requests as the run it is compared with
+#   miss_mixed          /api/v1/check cycling 21k PhishStorm-style URLs (half phishing), cache off,
+#                       default explanations (exact TreeSHAP for flagged verdicts)
+#   miss_mixed_path     the same with --explanations never (path attribution for every verdict)
+#   miss_legit          cycling only the legitimate URLs of that set (mostly benign verdicts), cache off
+#   hit                 one URL repeated (cache hit)
 # usage: bench/wrk/run.sh [DURATION_S=10]    (from the repository root, after `make build`)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dur=${1:-10}
 data=${VIGIL_DATA_DIR:-../shared/data}
 mkdir -p var
-# 20,000 real URLs (both classes) from the PhishStorm-style set.
-python3 - "$data/url/phishstorm/urls.csv.gz" > var/bench_urls.txt <<'PY'
+python3 - "$data/url/phishstorm/urls.csv.gz" <<'PY'
 import csv, gzip, sys
 rows = list(csv.reader(gzip.open(sys.argv[1], "rt", newline="")))[1:]
-# every 4th row: both classes, 21k distinct URLs
-for url, _ in rows[::4]:
-    print(url)
+with open("var/bench_urls.txt", "w") as mixed, open("var/bench_urls_legit.txt", "w") as legit:
+    for url, label in rows[::4]:   # every 4th row: both classes, 21k distinct URLs
+        print(url, file=mixed)
+    for url, label in rows:
+        if label == "0":
+            print(url, file=legit)
 PY
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-run_wrk() { # name url script
+run_wrk() { # name port script [url list]
   local out
-  out=$(wrk -t1 -c32 -d"${dur}s" --latency -s "$3" "$2" 2>&1 | grep RESULT)
+  out=$(VIGIL_WRK_URLS=${4:-} wrk -t1 -c32 -d"${dur}s" --latency -s "$3" "http://127.0.0.1:$2/" 2>&1 | grep RESULT)
   echo "$1 $out"
+}
+serve() { # port flags...
+  local port=$1; shift
+  rm -f "var/bench-$port.db"*
+  ./build/vigil serve --listen "127.0.0.1:$port" --db "var/bench-$port.db" "$@" >/dev/null 2>&1 &
+  pids+=($!)
 }
 
 ./build/bench/trivial_beast_server 18099 2 & pids+=($!)
-./build/vigil serve --listen 127.0.0.1:18080 --db var/bench-miss.db --cache-capacity 0 >/dev/null & pids+=($!)
-./build/vigil serve --listen 127.0.0.1:18081 --db var/bench-hit.db >/dev/null & pids+=($!)
-sleep 2
-run_wrk trivial_beast http://127.0.0.1:18099/ bench/wrk/trivial.lua
-VIGIL_WRK_URLS=var/bench_urls.txt run_wrk check_cache_miss http://127.0.0.1:18080/ bench/wrk/check_cycle.lua
-run_wrk check_cache_hit http://127.0.0.1:18081/ bench/wrk/check_repeat.lua
+serve 18080 --cache-capacity 0
+serve 18081 --cache-capacity 0 --explanations never
+serve 18082
+sleep 3
+# The ceiling gets the very same requests (the trivial server ignores the body).
+run_wrk trivial_cycle 18099 bench/wrk/check_cycle.lua var/bench_urls.txt
+run_wrk miss_mixed 18080 bench/wrk/check_cycle.lua var/bench_urls.txt
+run_wrk miss_mixed_path 18081 bench/wrk/check_cycle.lua var/bench_urls.txt
+run_wrk miss_legit 18080 bench/wrk/check_cycle.lua var/bench_urls_legit.txt
+run_wrk trivial_repeat 18099 bench/wrk/check_repeat.lua
+run_wrk hit 18082 bench/wrk/check_repeat.lua
+run_wrk trivial_cycle_again 18099 bench/wrk/check_cycle.lua var/bench_urls.txt
