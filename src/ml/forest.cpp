@@ -321,6 +321,19 @@ void Forest::pack_for_prediction() {
     }
 }
 
+// The row twice: slots [0, F) with NaN -> -inf (missing goes left: -inf >= t is false) and
+// [F, 2F) with NaN -> +inf (missing goes right). Each packed split reads the slot matching its
+// default direction, so the inner loops need one comparison and no NaN test.
+void Forest::fill_split_row(const float* x, float* xx) const {
+    constexpr float kInf = std::numeric_limits<float>::infinity();
+    for (size_t f = 0; f < num_features_; ++f) {
+        const float v = x[f];
+        const bool missing = v != v;
+        xx[f] = missing ? -kInf : v;
+        xx[num_features_ + f] = missing ? kInf : v;
+    }
+}
+
 float Forest::predict_margin(std::span<const float> row) const {
     if (row.size() != num_features_) return std::numeric_limits<float>::quiet_NaN();
     const float* x = row.data();
@@ -332,9 +345,6 @@ float Forest::predict_margin(std::span<const float> row) const {
         for (size_t t = 0; t < num_trees; ++t) margin += tree_margin(roots[t], x);
         return margin;
     }
-    // The row twice: slots [0, F) with NaN -> -inf (missing goes left: -inf >= t is false) and
-    // [F, 2F) with NaN -> +inf (missing goes right). Each split reads the slot matching its default
-    // direction, so the inner loop is one comparison, with no NaN test.
     constexpr size_t kStackFeatures = 256;
     float stack_row[2 * kStackFeatures];
     thread_local std::vector<float> heap_row;
@@ -343,13 +353,7 @@ float Forest::predict_margin(std::span<const float> row) const {
         if (heap_row.size() < 2 * num_features_) heap_row.resize(2 * num_features_);
         xx = heap_row.data();
     }
-    constexpr float kInf = std::numeric_limits<float>::infinity();
-    for (size_t f = 0; f < num_features_; ++f) {
-        const float v = x[f];
-        const bool missing = v != v;
-        xx[f] = missing ? -kInf : v;
-        xx[num_features_ + f] = missing ? kInf : v;
-    }
+    fill_split_row(x, xx);
     // kLanes trees walk in lock-step for a fixed number of levels (the block's depth), so their
     // dependent load chains overlap and there is no data-dependent loop exit to mispredict; a
     // lane that reached its leaf stays there (conditional move).
@@ -439,13 +443,7 @@ float Forest::path_contributions_and_margin(std::span<const float> row, std::spa
         // its own row so lanes do not wait on each other's read-modify-write of one feature. A
         // lane at its leaf stays there and adds 0.
         float xx[2 * kMaxLaneFeatures];
-        constexpr float kInf = std::numeric_limits<float>::infinity();
-        for (size_t f = 0; f < num_features_; ++f) {
-            const float v = x[f];
-            const bool missing = v != v;
-            xx[f] = missing ? -kInf : v;
-            xx[num_features_ + f] = missing ? kInf : v;
-        }
+        fill_split_row(x, xx);
         // Lane rows are indexed by slot (feature, or feature + F for default-right splits).
         float lane[kLanes][2 * kMaxLaneFeatures];
         const size_t slots = 2 * num_features_;

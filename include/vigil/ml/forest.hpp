@@ -100,6 +100,7 @@ public:
 
 private:
     float tree_margin(uint32_t root, const float* row) const;
+    void fill_split_row(const float* x, float* xx) const;  // xx has 2 * num_features() slots
     void pack_for_prediction();
     void build_shap_program();  // fills shap_* and max_tree_nodes_
     void init_shap_tables();    // Gauss-Legendre rule for shap_values (tree_shap.cpp)
