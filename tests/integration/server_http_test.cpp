@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <fstream>
@@ -245,6 +246,34 @@ TEST(ServerStartup, RefusesMismatchedModel) {
     EXPECT_NE(WEXITSTATUS(status), 0);
     EXPECT_NE(out.find("features"), std::string::npos) << out;
     std::filesystem::remove_all(dir);
+}
+
+std::string run_and_capture(const std::string& cmd) {
+    std::string out;
+    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+    if (p == nullptr) return out;
+    char buf[512];
+    while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    ::pclose(p);
+    return out;
+}
+
+TEST(CheckCommand, ScoresOfflineAndWarnsAboutAnotherBrandList) {
+    const std::string base = vigil_binary().string() + " check --model " + model_dir().string() + " ";
+    auto out = run_and_capture(base + "google.com 'paypal.com.secure-login.example.ru/webscr?cmd=_login'");
+    EXPECT_EQ(out.find("warning"), std::string::npos) << out;
+    auto lines = std::count(out.begin(), out.end(), '\n');
+    EXPECT_EQ(lines, 2) << out;
+    EXPECT_NE(out.find("\"verdict\":\"benign\""), std::string::npos) << out;
+
+    auto other = std::filesystem::temp_directory_path() / "vigil-other-brands.csv";
+    {
+        std::ofstream f(other);
+        f << "1,example.com\n2,example.org\n";
+    }
+    auto warned = run_and_capture(base + "--brands " + other.string() + " google.com");
+    EXPECT_NE(warned.find("warning: brand list"), std::string::npos) << warned;
+    std::filesystem::remove(other);
 }
 
 }  // namespace
