@@ -118,15 +118,11 @@ JsonWriter& JsonWriter::value(double d) {
     need_comma_ = true;
     return *this;
 }
-JsonWriter& JsonWriter::value(int64_t i) {
-    separate();
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, i);
-    out_.append(buf, r.ptr);
-    need_comma_ = true;
-    return *this;
-}
-JsonWriter& JsonWriter::value(uint64_t i) {
+JsonWriter& JsonWriter::value(int64_t i) { return integer(i); }
+JsonWriter& JsonWriter::value(uint64_t i) { return integer(i); }
+
+template <class Int>
+JsonWriter& JsonWriter::integer(Int i) {
     separate();
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof buf, i);

@@ -35,6 +35,8 @@ public:
 
 private:
     void separate();
+    template <class Int>
+    JsonWriter& integer(Int i);
     std::string& out_;
     bool need_comma_ = false;
 };
