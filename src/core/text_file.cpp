@@ -30,35 +30,40 @@ Result<std::string> read_file(const std::filesystem::path& path) {
     return out;
 }
 
-Result<size_t> for_each_line(const std::filesystem::path& path,
-                             const std::function<void(std::string_view)>& on_line) {
-    auto content = read_file(path);
-    if (!content) return content.error();
-    std::string_view rest = *content;
-    size_t lines = 0;
-    while (!rest.empty()) {
-        size_t nl = rest.find('\n');
-        std::string_view line = rest.substr(0, nl);
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    while (!text.empty()) {
+        size_t nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        on_line(line);
-        ++lines;
+        lines.push_back(line);
         if (nl == std::string_view::npos) break;
-        rest.remove_prefix(nl + 1);
+        text.remove_prefix(nl + 1);
     }
     return lines;
 }
 
-std::vector<std::string> split_csv_record(std::string_view line) {
-    std::vector<std::string> fields;
+Result<size_t> for_each_line(const std::filesystem::path& path,
+                             const std::function<void(std::string_view)>& on_line) {
+    auto content = read_file(path);
+    if (!content) return content.error();
+    const auto lines = split_lines(*content);
+    for (std::string_view line : lines) on_line(line);
+    return lines.size();
+}
+
+bool CsvReader::next(std::vector<std::string>& fields) {
+    fields.clear();
+    if (pos_ >= text_.size()) return false;
     std::string field;
     bool quoted = false;
-    for (size_t i = 0; i < line.size(); ++i) {
-        char c = line[i];
+    while (pos_ < text_.size()) {
+        char c = text_[pos_++];
         if (quoted) {
             if (c == '"') {
-                if (i + 1 < line.size() && line[i + 1] == '"') {
+                if (pos_ < text_.size() && text_[pos_] == '"') {
                     field.push_back('"');
-                    ++i;
+                    ++pos_;
                 } else {
                     quoted = false;
                 }
@@ -70,11 +75,22 @@ std::vector<std::string> split_csv_record(std::string_view line) {
         } else if (c == ',') {
             fields.push_back(std::move(field));
             field.clear();
+        } else if (c == '\n') {
+            break;
+        } else if (c == '\r' && pos_ < text_.size() && text_[pos_] == '\n') {
+            ++pos_;
+            break;
         } else {
             field.push_back(c);
         }
     }
     fields.push_back(std::move(field));
+    return true;
+}
+
+std::vector<std::string> split_csv_record(std::string_view line) {
+    std::vector<std::string> fields;
+    if (!CsvReader(line).next(fields)) fields.emplace_back();
     return fields;
 }
 

@@ -29,66 +29,6 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-// RFC 4180 records over a whole buffer; quoted fields may span lines.
-class CsvReader {
-public:
-    explicit CsvReader(std::string_view text) : text_(text) {}
-
-    // False at the end of the input.
-    bool next(std::vector<std::string>& fields) {
-        fields.clear();
-        if (pos_ >= text_.size()) return false;
-        std::string field;
-        bool quoted = false;
-        while (pos_ < text_.size()) {
-            char c = text_[pos_++];
-            if (quoted) {
-                if (c == '"') {
-                    if (pos_ < text_.size() && text_[pos_] == '"') {
-                        field.push_back('"');
-                        ++pos_;
-                    } else {
-                        quoted = false;
-                    }
-                } else {
-                    field.push_back(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                fields.push_back(std::move(field));
-                field.clear();
-            } else if (c == '\n') {
-                break;
-            } else if (c == '\r' && pos_ < text_.size() && text_[pos_] == '\n') {
-                ++pos_;
-                break;
-            } else {
-                field.push_back(c);
-            }
-        }
-        fields.push_back(std::move(field));
-        return true;
-    }
-
-private:
-    std::string_view text_;
-    size_t pos_ = 0;
-};
-
-std::vector<std::string_view> split_lines(std::string_view text) {
-    std::vector<std::string_view> lines;
-    while (!text.empty()) {
-        size_t nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        lines.push_back(line);
-        if (nl == std::string_view::npos) break;
-        text.remove_prefix(nl + 1);
-    }
-    return lines;
-}
-
 bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }

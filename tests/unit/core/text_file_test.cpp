@@ -18,6 +18,19 @@ TEST(SplitCsvRecord, HandlesQuotesAndEmptyFields) {
     EXPECT_EQ(f[3], "d \"e\"");
 }
 
+TEST(CsvReader, QuotedFieldsMaySpanLinesAndCrLfEndsRecords) {
+    CsvReader reader("url,label\r\n\"a\nb\",1\nc,0");
+    std::vector<std::string> f;
+    ASSERT_TRUE(reader.next(f));
+    EXPECT_EQ(f, (std::vector<std::string>{"url", "label"}));
+    ASSERT_TRUE(reader.next(f));
+    EXPECT_EQ(f, (std::vector<std::string>{"a\nb", "1"}));
+    ASSERT_TRUE(reader.next(f));
+    EXPECT_EQ(f, (std::vector<std::string>{"c", "0"}));
+    EXPECT_FALSE(reader.next(f));
+    EXPECT_EQ(split_csv_record(""), std::vector<std::string>{""});
+}
+
 TEST(ForEachLine, ReadsGzipAndStripsCarriageReturns) {
     auto path = std::filesystem::temp_directory_path() / "vigil_core_test.txt.gz";
     gzFile f = gzopen(path.c_str(), "wb");
