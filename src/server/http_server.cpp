@@ -69,9 +69,7 @@ struct Shared {
 // the I/O it waits for, and one sweeper per server closes sessions past their deadline.
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(tcp::socket&& socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {
-        remote_ = stream_.socket().remote_endpoint(ignored_).address().to_string(ignored_);
-    }
+    Session(tcp::socket&& socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {}
     ~Session() {
         std::lock_guard lock(shared_.sessions_mutex);
         shared_.sessions.erase(this);
@@ -148,7 +146,6 @@ private:
         auto ct = req[http::field::content_type];
         request.content_type = media_type(std::string_view(ct.data(), ct.size()), content_type_buf_);
         request.body = req.body();
-        request.remote = remote_;
 
         api::HttpResponse response;
         auto match = shared_.router.match(request, response);
@@ -222,8 +219,6 @@ private:
     std::optional<http::request_parser<http::string_body>> parser_;
     http::response<http::string_body> res_;
     std::string content_type_buf_;
-    std::string remote_;
-    beast::error_code ignored_;
     bool counted_ = false;
     std::atomic<int64_t> deadline_ms_{0};  // steady ms by which the pending I/O must finish; 0 = none
     static constexpr size_t kMaxDiscardBytes = 8u << 20;

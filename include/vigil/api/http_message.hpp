@@ -17,7 +17,6 @@ struct HttpRequest {
     std::string_view query;         // after '?', may be empty
     std::string_view content_type;  // media type only, parameters stripped, lower-case
     std::string_view body;
-    std::string_view remote;        // peer address, for logs
 };
 
 struct HttpResponse {
