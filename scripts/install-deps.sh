@@ -12,6 +12,8 @@ packages=(
   libsqlite3-dev sqlite3
   libtomlplusplus-dev
   libspdlog-dev libfmt-dev
+  libpcap-dev liblinear-dev libsvm-dev
+  tcpdump nmap hping3
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl python3
 )
