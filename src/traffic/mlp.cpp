@@ -100,7 +100,9 @@ Result<Mlp> Mlp::from_json(std::string_view text) {
             L.out = jl.at("out").to_number<size_t>();
             for (const auto& w : jl.at("w").as_array()) L.w.push_back(static_cast<float>(w.to_number<double>()));
             for (const auto& b : jl.at("b").as_array()) L.b.push_back(static_cast<float>(b.to_number<double>()));
-            if (L.w.size() != L.in * L.out || L.b.size() != L.out || L.in == 0 || L.out == 0) {
+            constexpr size_t kMaxWidth = 1 << 16;  // also keeps in * out from overflowing
+            if (L.in == 0 || L.out == 0 || L.in > kMaxWidth || L.out > kMaxWidth || L.w.size() != L.in * L.out ||
+                L.b.size() != L.out) {
                 return make_error(ErrorCode::kFormat, "mlp.json: a layer's sizes do not match its weights");
             }
             if (!m.layers.empty() && m.layers.back().out != L.in) {
