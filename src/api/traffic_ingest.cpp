@@ -1,0 +1,57 @@
+#include "vigil/api/traffic_ingest.hpp"
+
+#include <chrono>
+
+namespace vigil::api {
+
+int64_t unix_now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+TrafficIngest::TrafficIngest(Push push, AlertPolicy policy, store::TrafficIdSeed seed, TrafficMonitor* monitor,
+                             Clock clock)
+    : push_(std::move(push)),
+      folder_(policy, seed.max_alert_id),
+      monitor_(monitor),
+      clock_(clock ? std::move(clock) : Clock(unix_now_ms)),
+      next_record_id_(seed.max_record_id + 1) {}
+
+IngestOutcome TrafficIngest::ingest(traffic::Record record, const traffic::TrafficVerdict& verdict,
+                                    const IngestContext& context) {
+    const int64_t now = clock_();
+    IngestOutcome out;
+    out.severity = severity_from_score(verdict.probability);
+    out.record_id = next_record_id_.fetch_add(1, std::memory_order_relaxed);
+    out.alert = folder_.observe(context.source, verdict.family, out.severity, verdict.probability, now);
+    (verdict.attack ? counters_.attack : counters_.normal).fetch_add(1, std::memory_order_relaxed);
+    if (out.alert.kind == AlertDecision::Kind::kRaised) counters_.alerts_raised.fetch_add(1, std::memory_order_relaxed);
+    if (out.alert.kind == AlertDecision::Kind::kFolded) counters_.alerts_folded.fetch_add(1, std::memory_order_relaxed);
+    latency_.record(context.latency_us);
+
+    if (monitor_ != nullptr && context.job != nullptr) {
+        monitor_->note_verdict(context.job, RecentVerdict{now, std::string(context.source), verdict.attack,
+                                                          verdict.family, verdict.probability, out.severity,
+                                                          out.record_id});
+    }
+
+    TrafficWrite w;
+    w.record_id = out.record_id;
+    w.ts_ms = now;
+    w.source.assign(context.source);
+    w.record = std::move(record);
+    w.connection = context.connection;
+    w.attack = verdict.attack;
+    w.family = verdict.family;
+    w.probability = verdict.probability;
+    w.severity = out.severity;
+    w.model_version = verdict.model_version;
+    w.latency_us = context.latency_us;
+    w.reasons = verdict.reasons;
+    w.alert = out.alert;
+    out.stored = push_ && push_(std::move(w));
+    if (!out.stored) counters_.dropped.fetch_add(1, std::memory_order_relaxed);
+    return out;
+}
+
+}  // namespace vigil::api
