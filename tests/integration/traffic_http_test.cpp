@@ -272,7 +272,8 @@ TEST_F(TrafficModelTest, JsonBatchScoresGoodRecordsAndNamesBadOnes) {
 }
 
 TEST_F(TrafficModelTest, CsvBatch) {
-    const std::string bad_duration = "x" + std::string(kNormalCsv + 1);
+    std::string bad_duration(kNormalCsv);
+    bad_duration[0] = 'x';
     std::string body = csv_header() + "\r\n" + kNeptuneCsv + "\r\n" + kNormalCsv + "\r\n" + bad_duration + "\r\n";
     HttpConnection c(server_->port());
     auto r = c.request("POST", "/api/v1/predict/batch", body, "text/csv");
