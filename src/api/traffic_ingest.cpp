@@ -2,12 +2,37 @@
 
 #include <chrono>
 
+#include "vigil/api/json_writer.hpp"
+
 namespace vigil::api {
 
 int64_t unix_now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
+
+std::string alert_summary(Severity severity, std::string_view family, std::string_view source) {
+    std::string s(to_string(severity));
+    s.append(" ").append(family).append(" traffic from ").append(source);
+    return s;
+}
+
+namespace {
+
+std::string alert_event_json(const AlertDecision& a, std::string_view source, std::string_view family,
+                             int64_t record_id) {
+    std::string out;
+    out.reserve(256);
+    JsonWriter w(out);
+    w.begin_object().field("event", "alert_raised").key("alert").begin_object();
+    w.field("id", a.alert_id).field("ts_ms", a.first_ts_ms).field("severity", to_string(a.severity));
+    w.field("source", source).field("family", family).field("summary", alert_summary(a.severity, family, source));
+    w.field("score", a.score).field("count", a.count).field("record_id", record_id);
+    w.end_object().end_object();
+    return out;
+}
+
+}  // namespace
 
 TrafficIngest::TrafficIngest(Push push, AlertPolicy policy, store::TrafficIdSeed seed, TrafficMonitor* monitor,
                              Clock clock)
@@ -29,6 +54,9 @@ IngestOutcome TrafficIngest::ingest(traffic::Record record, const traffic::Traff
     if (out.alert.kind == AlertDecision::Kind::kFolded) counters_.alerts_folded.fetch_add(1, std::memory_order_relaxed);
     latency_.record(context.latency_us);
 
+    if (feed_ != nullptr && out.alert.kind == AlertDecision::Kind::kRaised) {
+        feed_->publish(alert_event_json(out.alert, context.source, verdict.family, out.record_id));
+    }
     if (monitor_ != nullptr && context.job != nullptr) {
         monitor_->note_verdict(context.job, RecentVerdict{now, std::string(context.source), verdict.attack,
                                                           verdict.family, verdict.probability, out.severity,

@@ -96,7 +96,7 @@ public:
             a.family = w.family;
             a.severity = std::string(to_string(w.alert.severity));
             a.score = w.alert.score;
-            a.summary = std::string(to_string(w.alert.severity)) + " " + w.family + " traffic from " + w.source;
+            a.summary = alert_summary(w.alert.severity, w.family, w.source);
             a.traffic_record_id = w.record_id;
             a.count = w.alert.count;
             set.new_alerts.push_back(std::move(a));

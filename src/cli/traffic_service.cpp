@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "vigil/api/problem.hpp"
 #include "vigil/cli/runtime.hpp"
 #include "vigil/store/traffic_tables.hpp"
 
@@ -80,6 +81,7 @@ Result<std::unique_ptr<TrafficService>> TrafficService::start(const ServerConfig
     auto* queue = s->queue_.get();
     s->ingest_ = std::make_unique<api::TrafficIngest>(
         [queue](api::TrafficWrite&& w) { return queue->try_push(std::move(w)); }, policy, *seed, &s->monitor_);
+    s->ingest_->set_alert_feed(&s->alert_feed_);
     return s;
 }
 
@@ -139,6 +141,13 @@ void TrafficService::add_routes(api::Router& router, std::function<void(api::Liv
     };
     api::add_statistics_route(router, stats);
     api::add_monitor_route(router, monitor_);
+    // The WebSocket upgrade itself is handled by the server (HttpServer::add_event_feed); a plain GET lands here.
+    router.add(api::Method::kGet, "/ws/alerts", "/ws/alerts", [](const api::HttpRequest&) {
+        api::HttpResponse r = api::problem(426, "upgrade-required", "Upgrade required",
+                                           "/ws/alerts is a WebSocket endpoint: send Upgrade: websocket");
+        r.headers.emplace_back("Upgrade", "websocket");
+        return r;
+    });
 }
 
 void TrafficService::append_prometheus(std::string& out) const {

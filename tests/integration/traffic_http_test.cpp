@@ -3,6 +3,12 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <sstream>
 
@@ -93,6 +99,77 @@ int64_t count_rows(const std::filesystem::path& db_path, const char* sql) {
     return n;
 }
 
+// A minimal WebSocket client (RFC 6455): handshake, then unmasked server text frames.
+class WsClient {
+public:
+    explicit WsClient(uint16_t port) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(port);
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+            ::close(fd_);
+            fd_ = -1;
+        }
+    }
+    ~WsClient() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    // Returns the HTTP status of the handshake answer.
+    int handshake(const std::string& path) {
+        const std::string req = "GET " + path +
+                                " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        if (fd_ < 0 || ::send(fd_, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) return 0;
+        while (buffer_.find("\r\n\r\n") == std::string::npos) {
+            if (!fill(std::chrono::milliseconds(5000))) return 0;
+        }
+        const int status = std::atoi(buffer_.c_str() + 9);
+        buffer_.erase(0, buffer_.find("\r\n\r\n") + 4);
+        return status;
+    }
+    // The payload of the next text frame, or "" after `timeout`.
+    std::string next_text(std::chrono::milliseconds timeout) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (true) {
+            if (buffer_.size() >= 2) {
+                const auto b1 = static_cast<unsigned char>(buffer_[1]);
+                std::size_t len = b1 & 0x7f, header = 2;
+                if (len == 126 && buffer_.size() >= 4) {
+                    len = (static_cast<unsigned char>(buffer_[2]) << 8) | static_cast<unsigned char>(buffer_[3]);
+                    header = 4;
+                }
+                if (len < 126 || header == 4) {
+                    if (buffer_.size() >= header + len) {
+                        std::string payload = buffer_.substr(header, len);
+                        const bool text = (static_cast<unsigned char>(buffer_[0]) & 0x0f) == 1;
+                        buffer_.erase(0, header + len);
+                        if (text) return payload;
+                        continue;
+                    }
+                }
+            }
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                                    std::chrono::steady_clock::now());
+            if (left.count() <= 0 || !fill(left)) return {};
+        }
+    }
+
+private:
+    bool fill(std::chrono::milliseconds timeout) {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return false;
+        char tmp[4096];
+        const ssize_t n = ::recv(fd_, tmp, sizeof tmp, 0);
+        if (n <= 0) return false;
+        buffer_.append(tmp, static_cast<std::size_t>(n));
+        return true;
+    }
+    int fd_ = -1;
+    std::string buffer_;
+};
+
 std::filesystem::path traffic_model_dir() { return std::filesystem::path(VIGIL_SOURCE_DIR) / "models" / "traffic"; }
 
 // ---- without a traffic model ------------------------------------------------------------------------------
@@ -152,6 +229,14 @@ TEST_F(TrafficNoModelTest, StatisticsAndMonitorAnswer) {
     auto mo = parse_object(m.body);
     EXPECT_TRUE(mo.at("jobs").is_array());
     EXPECT_TRUE(mo.at("recent_verdicts").is_array());
+}
+
+TEST_F(TrafficNoModelTest, AlertWebSocketUpgradesAndPlainGetIs426) {
+    WsClient ws(server_->port());
+    EXPECT_EQ(ws.handshake("/ws/alerts"), 101);
+    expect_problem(server_->get("/ws/alerts"), 426);
+    WsClient other(server_->port());
+    EXPECT_EQ(other.handshake("/ws/nothing"), 404);
 }
 
 TEST_F(TrafficNoModelTest, OpenApiDescribesTheTrafficRoutes) {
@@ -299,9 +384,18 @@ TEST_F(TrafficModelTest, OversizeBatchIs413AndWrongTypeIs415) {
 }
 
 TEST_F(TrafficModelTest, AlertIsRaisedFoldedListedAndAcknowledged) {
+    WsClient ws(server_->port());
+    ASSERT_EQ(ws.handshake("/ws/alerts"), 101);
     auto first = parse_object(server_->post_json("/api/v1/predict", record_json(kNeptuneCsv)).body);
     ASSERT_TRUE(first.at("alert").is_object()) << json::serialize(first);
     const int64_t id = first.at("alert").at("id").as_int64();
+    if (!first.at("alert").at("folded").as_bool()) {
+        // A new alert is pushed to WebSocket subscribers as it is raised.
+        auto pushed = parse_object(ws.next_text(std::chrono::milliseconds(5000)));
+        ASSERT_TRUE(pushed.contains("alert")) << json::serialize(pushed);
+        EXPECT_EQ(pushed.at("event").as_string(), "alert_raised");
+        EXPECT_EQ(pushed.at("alert").at("id").as_int64(), id);
+    }
     auto second = parse_object(server_->post_json("/api/v1/predict", record_json(kNeptuneCsv)).body);
     ASSERT_TRUE(second.at("alert").is_object());
     EXPECT_EQ(second.at("alert").at("id").as_int64(), id);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "vigil/api/alert_folder.hpp"
+#include "vigil/api/event_feed.hpp"
 #include "vigil/api/latency_histogram.hpp"
 #include "vigil/api/traffic_monitor.hpp"
 #include "vigil/api/url_verdict.hpp"
@@ -88,6 +89,9 @@ public:
 
     IngestOutcome ingest(traffic::Record record, const traffic::TrafficVerdict& verdict, const IngestContext& context);
 
+    // Raised alerts are also published here (WS /ws/alerts) as {"event":"alert_raised","alert":{...}}.
+    void set_alert_feed(EventFeed* feed) { feed_ = feed; }
+
     // After an acknowledgement: later identical predictions raise a new alert.
     void alert_acknowledged(int64_t alert_id) { folder_.close(alert_id); }
 
@@ -100,6 +104,7 @@ private:
     Push push_;
     AlertFolder folder_;
     TrafficMonitor* monitor_;
+    EventFeed* feed_ = nullptr;
     Clock clock_;
     std::atomic<int64_t> next_record_id_;
     TrafficCounters counters_;
@@ -107,5 +112,7 @@ private:
 };
 
 int64_t unix_now_ms();
+// "HIGH DoS traffic from api": the summary stored with an alert.
+std::string alert_summary(Severity severity, std::string_view family, std::string_view source);
 
 }  // namespace vigil::api

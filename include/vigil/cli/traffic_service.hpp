@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "vigil/api/event_feed.hpp"
 #include "vigil/api/router.hpp"
 #include "vigil/api/traffic_ingest.hpp"
 #include "vigil/api/traffic_monitor.hpp"
@@ -33,6 +34,8 @@ public:
     std::string unavailable_reason() const { return unavailable_reason_; }  // empty when a model is loaded
     api::TrafficIngest* ingest() { return ingest_.get(); }                  // null without a model
     api::TrafficMonitor& monitor() { return monitor_; }
+    // Raised alerts as {"event":"alert_raised","alert":{...}} messages, for WS /ws/alerts.
+    api::EventFeed& alert_feed() { return alert_feed_; }
 
     void append_prometheus(std::string& out) const;
     // Stops accepting records and writes every accepted one. Call after the HTTP server has stopped.
@@ -46,6 +49,7 @@ private:
     std::unique_ptr<traffic::TrafficModel> model_;
     std::string unavailable_reason_;
     api::TrafficMonitor monitor_;
+    api::EventFeed alert_feed_;
     std::unique_ptr<api::TrafficWriteQueue> queue_;
     std::unique_ptr<api::TrafficIngest> ingest_;
     // Alert queries, acknowledgements and statistics share one read/write connection apart from the writer's.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "vigil/api/alert_folder.hpp"
+#include "vigil/api/event_feed.hpp"
 #include "vigil/api/latency_histogram.hpp"
 #include "vigil/api/traffic_routes.hpp"
 
@@ -153,6 +154,25 @@ TEST(AlertQuery, TimesRoundTrip) {
     EXPECT_FALSE(parse_time_ms("2000-02-29 23:59:59Z").has_value());
     EXPECT_FALSE(parse_time_ms("2000-02-29T23:59:59+01:00").has_value());
     EXPECT_FALSE(parse_time_ms("").has_value());
+}
+
+}  // namespace
+}  // namespace vigil::api
+
+namespace vigil::api {
+namespace {
+
+TEST(EventFeed, EverySubscriberGetsTheSameMessageUntilUnsubscribed) {
+    EventFeed feed;
+    std::vector<std::string> a, b;
+    const auto ida = feed.subscribe([&](const EventFeed::Message& m) { a.push_back(*m); });
+    feed.subscribe([&](const EventFeed::Message& m) { b.push_back(*m); });
+    EXPECT_EQ(feed.publish("one"), 2u);
+    feed.unsubscribe(ida);
+    EXPECT_EQ(feed.publish("two"), 1u);
+    EXPECT_EQ(a, std::vector<std::string>{"one"});
+    EXPECT_EQ(b, (std::vector<std::string>{"one", "two"}));
+    EXPECT_EQ(feed.subscribers(), 1u);
 }
 
 }  // namespace

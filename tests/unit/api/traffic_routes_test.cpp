@@ -61,6 +61,10 @@ protected:
 };
 
 TEST_F(PredictRoutesTest, PredictScoresStoresAndRaisesAnAlert) {
+    EventFeed feed;
+    std::vector<std::string> pushed;
+    feed.subscribe([&](const EventFeed::Message& m) { pushed.push_back(*m); });
+    ingest_.set_alert_feed(&feed);
     auto r = call("/api/v1/predict", fake_record_json(950));
     ASSERT_EQ(r.status, 200u) << r.body;
     auto o = body_of(r);
@@ -82,9 +86,16 @@ TEST_F(PredictRoutesTest, PredictScoresStoresAndRaisesAnAlert) {
     EXPECT_EQ(writes_[0].source, "api");
     EXPECT_EQ(writes_[0].record.values[3].number, 950);
 
+    ASSERT_EQ(pushed.size(), 1u);
+    auto event = json::parse(pushed[0]).as_object();
+    EXPECT_EQ(event.at("event").as_string(), "alert_raised");
+    EXPECT_EQ(event.at("alert").at("id").as_int64(), 1);
+    EXPECT_EQ(event.at("alert").at("summary").as_string(), "HIGH DoS traffic from api");
+
     auto again = body_of(call("/api/v1/predict", fake_record_json(850)));
     EXPECT_EQ(again.at("alert").at("count").as_int64(), 2);
     EXPECT_TRUE(again.at("alert").at("folded").as_bool());
+    EXPECT_EQ(pushed.size(), 1u);  // folds are not pushed
     auto normal = body_of(call("/api/v1/predict", fake_record_json(10)));
     EXPECT_EQ(normal.at("prediction").as_string(), "normal");
     EXPECT_EQ(normal.at("severity").as_string(), "INFO");
