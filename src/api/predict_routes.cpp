@@ -126,7 +126,8 @@ HttpResponse predict_one(const PredictServices& s, const TrafficRecordParser& pa
     // A 41-field record's DOM fits on the stack: parsing it then allocates nothing.
     unsigned char scratch[8192];
     json::monotonic_resource arena(scratch, sizeof scratch);
-    json::value body{json::storage_ptr(&arena)};
+    const json::storage_ptr storage(&arena);
+    json::value body(storage);
     HttpResponse error;
     if (!parse_json_body(req, body, error, 4)) return error;
     if (!body.is_object()) {
