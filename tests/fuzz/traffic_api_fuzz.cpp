@@ -1,7 +1,7 @@
 // Fuzz target for the traffic API's parsers of outside input: a connection record as JSON or as a CSV body
 // (header + rows) against a small schema, and the GET /api/v1/alerts query string. Whatever the bytes, nothing
 // may crash, and an accepted record must satisfy the schema (right width, finite numbers, valid categories).
-// The first byte picks the mode. Replayed in CTest over corpus/traffic/ (see replay_main.cpp).
+// The first byte picks the mode. Replayed in CTest over corpus/traffic_api/ (see replay_main.cpp).
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstddef>
