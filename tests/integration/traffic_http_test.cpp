@@ -363,7 +363,8 @@ TEST_F(TrafficModelTest, CsvBatch) {
     HttpConnection c(server_->port());
     auto r = c.request("POST", "/api/v1/predict/batch", body, "text/csv");
     ASSERT_EQ(r.status, 200) << r.body;
-    const auto& results = parse_object(r.body).at("results").as_array();
+    const auto o = parse_object(r.body);
+    const auto& results = o.at("results").as_array();
     ASSERT_EQ(results.size(), 3u);
     EXPECT_EQ(results[0].at("prediction").as_string(), "attack");
     EXPECT_EQ(results[1].at("prediction").as_string(), "normal");
