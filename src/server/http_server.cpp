@@ -82,6 +82,13 @@ public:
     void run(http::request<http::string_body> request) {
         ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
         ws_.read_message_max(4096);
+        // Subscribe before the handshake completes: a client that sees the 101 and at once causes an event must
+        // get it. Messages wait in the queue until the handshake is done.
+        std::weak_ptr<FeedSession> weak = shared_from_this();
+        auto executor = ws_.get_executor();
+        subscription_ = feed_.subscribe([weak, executor](const api::EventFeed::Message& message) {
+            if (auto self = weak.lock()) asio::post(executor, [self, message] { self->enqueue(message); });
+        });
         ws_.async_accept(request, beast::bind_front_handler(&FeedSession::on_accept, shared_from_this()));
     }
 
@@ -89,12 +96,9 @@ private:
     static constexpr size_t kMaxQueued = 1024;
 
     void on_accept(beast::error_code ec) {
-        if (ec) return;
-        std::weak_ptr<FeedSession> weak = shared_from_this();
-        auto executor = ws_.get_executor();
-        subscription_ = feed_.subscribe([weak, executor](const api::EventFeed::Message& message) {
-            if (auto self = weak.lock()) asio::post(executor, [self, message] { self->enqueue(message); });
-        });
+        if (ec) return stop();
+        accepted_ = true;
+        if (!queue_.empty()) write_next();
         read();
     }
 
@@ -115,7 +119,7 @@ private:
             return;
         }
         queue_.push_back(message);
-        if (queue_.size() == 1) write_next();
+        if (accepted_ && queue_.size() == 1) write_next();
     }
 
     void write_next() {
@@ -139,6 +143,7 @@ private:
     uint64_t subscription_ = 0;
     beast::flat_buffer buffer_;
     std::deque<api::EventFeed::Message> queue_;
+    bool accepted_ = false;
     bool stopped_ = false;
 };
 
