@@ -9,10 +9,10 @@ AlertFolder::AlertFolder(AlertPolicy policy, int64_t last_alert_id) : policy_(po
 AlertDecision AlertFolder::observe(std::string_view source, std::string_view family, Severity severity, double score,
                                    int64_t now_ms) {
     if (severity < policy_.min_severity) return {};
-    std::string key;
-    key.reserve(source.size() + family.size() + 1);
-    key.append(source).push_back('\n');
-    key.append(family);
+    // Length-prefixed, so that no (source, family) pair can spell another's key.
+    std::string key = std::to_string(source.size());
+    key.reserve(key.size() + source.size() + family.size() + 1);
+    key.append(":").append(source).append(family);
 
     std::lock_guard lock(mutex_);
     if (now_ms >= next_prune_ms_) prune(now_ms);

@@ -48,7 +48,10 @@ IngestOutcome TrafficIngest::ingest(traffic::Record record, const traffic::Traff
     IngestOutcome out;
     out.severity = severity_from_score(verdict.probability);
     out.record_id = next_record_id_.fetch_add(1, std::memory_order_relaxed);
-    out.alert = folder_.observe(context.source, verdict.family, out.severity, verdict.probability, now);
+    // Only attacks are threats: with a low --alert-min-severity a "normal" verdict must not raise an alert.
+    if (verdict.attack) {
+        out.alert = folder_.observe(context.source, verdict.family, out.severity, verdict.probability, now);
+    }
     (verdict.attack ? counters_.attack : counters_.normal).fetch_add(1, std::memory_order_relaxed);
     if (out.alert.kind == AlertDecision::Kind::kRaised) counters_.alerts_raised.fetch_add(1, std::memory_order_relaxed);
     if (out.alert.kind == AlertDecision::Kind::kFolded) counters_.alerts_folded.fetch_add(1, std::memory_order_relaxed);

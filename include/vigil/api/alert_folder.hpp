@@ -54,7 +54,7 @@ private:
     mutable std::mutex mutex_;
     int64_t next_id_;
     int64_t next_prune_ms_ = 0;
-    std::unordered_map<std::string, Open> open_;  // key: source + '\n' + family
+    std::unordered_map<std::string, Open> open_;  // key: len(source) ':' source family
 };
 
 }  // namespace vigil::api

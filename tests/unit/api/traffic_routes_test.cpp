@@ -20,7 +20,7 @@ protected:
                       writes_.push_back(std::move(w));
                       return true;
                   },
-                  {Severity::kMedium, 60'000}, {}, nullptr, [] { return int64_t{1'000'000}; }) {
+                  {Severity::kInfo, 60'000}, {}, nullptr, [] { return int64_t{1'000'000}; }) {
         PredictRoutesOptions options;
         options.max_batch = 3;
         add_predict_routes(router_, {&model_, &ingest_, ""}, options);
@@ -96,11 +96,15 @@ TEST_F(PredictRoutesTest, PredictScoresStoresAndRaisesAnAlert) {
     EXPECT_EQ(again.at("alert").at("count").as_int64(), 2);
     EXPECT_TRUE(again.at("alert").at("folded").as_bool());
     EXPECT_EQ(pushed.size(), 1u);  // folds are not pushed
+    // p = 0.45 is LOW and "normal" for this model: not a threat even with the minimum severity at INFO.
+    auto low_normal = body_of(call("/api/v1/predict", fake_record_json(450)));
+    EXPECT_EQ(low_normal.at("prediction").as_string(), "normal");
+    EXPECT_TRUE(low_normal.at("alert").is_null());
     auto normal = body_of(call("/api/v1/predict", fake_record_json(10)));
     EXPECT_EQ(normal.at("prediction").as_string(), "normal");
     EXPECT_EQ(normal.at("severity").as_string(), "INFO");
     EXPECT_TRUE(normal.at("alert").is_null());
-    EXPECT_EQ(writes_.size(), 3u);
+    EXPECT_EQ(writes_.size(), 4u);
 }
 
 TEST_F(PredictRoutesTest, PredictErrorPaths) {
