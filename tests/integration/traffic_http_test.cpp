@@ -456,7 +456,8 @@ TEST(TrafficShutdown, SigtermKeepsEveryAcceptedRecord) {
     EXPECT_EQ(count_rows(server.db_path(), "SELECT COUNT(*) FROM predictions WHERE kind = 'traffic'"), scored);
     EXPECT_EQ(count_rows(server.db_path(), "SELECT COUNT(*) FROM threats WHERE kind = 'traffic'"), 1);
     EXPECT_EQ(count_rows(server.db_path(), "SELECT SUM(count) FROM threats WHERE kind = 'traffic'"),
-              count_rows(server.db_path(), "SELECT COUNT(*) FROM predictions WHERE label = 'attack' AND severity IN ('MEDIUM', 'HIGH')"));
+              count_rows(server.db_path(),
+                         "SELECT COUNT(*) FROM predictions WHERE label = 'attack' AND severity IN ('MEDIUM', 'HIGH')"));
 }
 
 }  // namespace
