@@ -217,7 +217,9 @@ Result<store::AlertQuery> parse_alert_query(std::string_view query) {
             case 1:
             case 2: {
                 auto t = parse_time_ms(value);
-                if (!t) return bad_param(name, value, "Unix milliseconds or an RFC 3339 UTC time like 2026-01-02T03:04:05Z");
+                if (!t) {
+                    return bad_param(name, value, "Unix milliseconds or an RFC 3339 UTC time like 2026-01-02T03:04:05Z");
+                }
                 (which == 1 ? q.since_ms : q.until_ms) = *t;
                 break;
             }

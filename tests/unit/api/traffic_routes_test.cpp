@@ -311,7 +311,8 @@ TEST(StatisticsRoute, WindowsAskForTheRightRanges) {
     HttpResponse fallback;
     auto r = (*router.match(req, fallback).handler)(req);
     ASSERT_EQ(r.status, 200u) << r.body;
-    EXPECT_EQ(traffic_since, (std::vector<int64_t>{100'000'000 - 60'000, 100'000'000 - 3'600'000, 100'000'000 - 86'400'000}));
+    const int64_t now = 100'000'000;
+    EXPECT_EQ(traffic_since, (std::vector<int64_t>{now - 60'000, now - 3'600'000, now - 86'400'000}));
     EXPECT_EQ(url_since, traffic_since);
     auto o = json::parse(r.body).as_object();
     const auto& m1 = o.at("windows").at("1m").at("traffic").as_object();
