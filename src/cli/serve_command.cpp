@@ -11,6 +11,7 @@
 #include "vigil/api/url_checker.hpp"
 #include "vigil/cli/local_commands.hpp"
 #include "vigil/cli/runtime.hpp"
+#include "vigil/cli/traffic_service.hpp"
 #include "vigil/core/config.hpp"
 #include "vigil/server/http_server.hpp"
 #include "vigil/store/url_check_queue.hpp"
@@ -139,7 +140,31 @@ int run_serve(int argc, char** argv) {
                                                std::string(api::to_string(v.severity)), v.model_version,
                                                check.took_us});
     });
+    // Traffic predictions, alerts, statistics and the capture monitor (issue 3): see cli/traffic_service.
+    auto traffic = TrafficService::start(config);
+    if (!traffic) {
+        std::cerr << "vigil serve: cannot open database " << config.db_path << ": " << traffic.error().message << "\n";
+        return 2;
+    }
+    TrafficService& traffic_service = **traffic;
+    traffic_service.add_routes(router, [&](api::LiveStatistics& live) {
+        live.http_requests = http_metrics.total_requests();
+        live.http_p50_s = http_metrics.latency_quantile_seconds(0.5);
+        live.http_p90_s = http_metrics.latency_quantile_seconds(0.9);
+        live.http_p99_s = http_metrics.latency_quantile_seconds(0.99);
+        live.url_cache_hits = checker.cache().hits();
+        live.url_cache_misses = checker.cache().misses();
+        live.url_model_name = rt.model.name;
+        live.url_model_version = rt.model.version;
+        live.write_queue_depth = queue_ptr->depth();
+        live.write_queue_dropped = queue_ptr->dropped();
+    });
+
     api::SystemRoutesHooks hooks;
+    hooks.degraded = [&traffic_service]() -> std::vector<std::string> {
+        if (traffic_service.model() != nullptr) return {};
+        return {traffic_service.unavailable_reason()};
+    };
     hooks.not_ready_reason = [queue_ptr]() -> std::string {
         return queue_ptr->write_errors() > 0 && queue_ptr->written() == 0 ? "database writes are failing" : "";
     };
@@ -165,6 +190,7 @@ int run_serve(int argc, char** argv) {
                        queue_ptr->dropped());
         append_counter(out, "vigil_write_queue_written_total", "Rows written to the database.", queue_ptr->written());
         append_counter(out, "vigil_write_queue_errors_total", "Failed write batches.", queue_ptr->write_errors());
+        traffic_service.append_prometheus(out);
     };
     api::add_system_routes(router, hooks);
 
@@ -175,6 +201,7 @@ int run_serve(int argc, char** argv) {
     server_options.max_body_bytes = config.max_body_bytes;
     server_options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
     server::HttpServer server(server_options, router, http_metrics);
+    server.add_event_feed("/ws/alerts", traffic_service.alert_feed());
     auto port = server.listen();
     if (!port) {
         std::cerr << "vigil serve: " << port.error().message << "\n";
@@ -185,8 +212,10 @@ int run_serve(int argc, char** argv) {
               << rt.model.name << "@" << rt.model.version << " db " << config.db_path.string() << std::endl;
     server.run();
     queue->shutdown();
-    std::cout << "vigil: stopped; " << queue->written() << " rows written, " << queue->dropped() << " dropped"
-              << std::endl;
+    traffic_service.shutdown();
+    std::cout << "vigil: stopped; " << queue->written() << " rows written, " << queue->dropped() << " dropped; "
+              << traffic_service.written() << " traffic records written, " << traffic_service.dropped()
+              << " dropped" << std::endl;
     return 0;
 }
 
