@@ -3,6 +3,7 @@
 // connections in 2 seconds).
 #include "vigil/traffic/connection_features.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -126,8 +127,9 @@ void ConnectionFeatureBuilder::build(const Connection& c, Record& out) {
     set(7, c.wrong_fragments);
     set(8, c.urgent_packets);
     // 9..21: content features, 0.
-    set(22, t_host.n);
-    set(23, t_srv.n);
+    // NSL-KDD's counts never exceed 511 (time window) and 255 (host window); a flood is past both anyway.
+    set(22, std::min<uint32_t>(t_host.n, 511));
+    set(23, std::min<uint32_t>(t_srv.n, 511));
     set(24, rate(t_host.serror, t_host.n));
     set(25, rate(t_srv.serror, t_srv.n));
     set(26, rate(t_host.rerror, t_host.n));
@@ -135,8 +137,8 @@ void ConnectionFeatureBuilder::build(const Connection& c, Record& out) {
     set(28, rate(t_pair, t_host.n));
     set(29, rate(t_host.n - t_pair, t_host.n));
     set(30, rate(t_srv.n - t_pair, t_srv.n));
-    set(31, h_host.n);
-    set(32, h_srv.n);
+    set(31, std::min<uint32_t>(h_host.n, 255));
+    set(32, std::min<uint32_t>(h_srv.n, 255));
     set(33, rate(h_pair, h_host.n));
     set(34, rate(h_host.n - h_pair, h_host.n));
     set(35, rate(h_src_port, h_host.n));

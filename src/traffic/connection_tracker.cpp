@@ -194,8 +194,12 @@ void ConnectionTracker::add(const PacketInfo& in) {
         c.first_us = packet.ts_us;
         // Who started it: the sender, unless the first packet we see is an answer.
         bool sender_is_orig = true;
-        if (protocol == ip_proto::kTcp) {
-            sender_is_orig = !((packet.tcp_flags & tcp_flag::kSyn) != 0 && (packet.tcp_flags & tcp_flag::kAck) != 0);
+        if (protocol == ip_proto::kTcp && (packet.tcp_flags & tcp_flag::kSyn) != 0) {
+            sender_is_orig = (packet.tcp_flags & tcp_flag::kAck) == 0;
+        } else if (protocol != ip_proto::kIcmp) {
+            // Mid-stream (no SYN seen) or UDP: a packet from a well-known port to an ephemeral one is
+            // the server talking, as Zeek guesses too.
+            sender_is_orig = !(packet.src_port < 1024 && packet.dst_port >= 1024);
         } else if (protocol == ip_proto::kIcmp) {
             sender_is_orig = !icmp_is_reply(static_cast<uint8_t>(packet.src_port), v6);
         }
