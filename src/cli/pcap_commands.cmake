@@ -2,6 +2,7 @@
 target_sources(vigil PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/pcap_command.cpp
   ${CMAKE_CURRENT_LIST_DIR}/flow_json.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/live_traffic.cpp
 )
 target_link_libraries(vigil PRIVATE vigil_traffic_packets)
 # The model side (load_traffic_model) comes with the traffic-ml library when it is part of the tree.

@@ -23,6 +23,7 @@
 
 #include "vigil/traffic/capture_analysis.hpp"
 #include "vigil/traffic/live_capture.hpp"
+#include "vigil/traffic/live_monitor.hpp"
 
 extern char** environ;
 
@@ -250,6 +251,39 @@ TEST(LiveCaptureErrors, UnknownInterfaceAndBadFilter) {
     auto bad = LiveCapture::open(options, [](const FinishedConnection&) {});
     ASSERT_FALSE(bad.ok());
     EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace vigil::traffic
+
+namespace vigil::traffic {
+namespace {
+
+// The monitor that `vigil serve --capture` runs: connections are counted and kept as recent ones.
+TEST(LiveTrafficMonitorLoopback, KeepsRecentConnections) {
+    if (geteuid() != 0) GTEST_SKIP() << "live capture needs root";
+    constexpr const char* kHost = "127.0.0.64";
+    LiveCaptureOptions options;
+    options.interface = "lo";
+    options.bpf_filter = std::string("host ") + kHost;
+    auto monitor = LiveTrafficMonitor::start(options, nullptr, {}, 3);
+    ASSERT_TRUE(monitor.ok()) << monitor.error().message;
+    std::this_thread::sleep_for(200ms);
+    for (uint16_t port = 1; port <= 5; ++port) EXPECT_FALSE(can_connect(kHost, port));  // refused: REJ
+    std::this_thread::sleep_for(300ms);
+    (*monitor)->stop();
+    const auto stats = (*monitor)->stats();
+    EXPECT_EQ(stats.capture.connections, 5u);
+    EXPECT_EQ(stats.scored, 0u);
+    const auto recent = (*monitor)->recent();
+    ASSERT_EQ(recent.size(), 3u);  // the ring keeps the last 3
+    for (const auto& r : recent) {
+        EXPECT_EQ(r.dest_ip, kHost);
+        EXPECT_EQ(r.state, "REJ");
+        EXPECT_EQ(r.proto, "tcp");
+        EXPECT_FALSE(r.scored);
+    }
+    EXPECT_EQ(recent.back().dest_port, 5);
 }
 
 }  // namespace
