@@ -18,7 +18,9 @@ commands:
   serve    run the HTTP API server (vigil serve --help)
   check    score URLs offline with the bundled model, one JSON verdict per line
   train    train a model: vigil train url --data FILE ... --out DIR
+           vigil train traffic --data FILE --format nsl-kdd|unsw-nb15|csv --out DIR
   eval     evaluate a model: vigil eval url --model DIR --data FILE [--json]
+           vigil eval traffic [--model DIR] --data FILE --format nsl-kdd [--json]
   pcap     connections and verdicts from a packet capture: vigil pcap FILE [--json]
   version  print the version, features version and build information
 
