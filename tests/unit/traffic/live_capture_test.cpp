@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -91,12 +93,20 @@ private:
 
 int run(const std::vector<std::string>& argv) { return Child(argv).wait(); }
 
-uint16_t free_port(const char* host) {
+// Port 80 when it is free (the connections are then "http", as ordinary web traffic is in NSL-KDD),
+// else any free port.
+uint16_t http_port_for(const char* host) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
+    const int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);  // as http.server does (TIME_WAIT is fine)
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
+    addr.sin_port = htons(80);
     inet_pton(AF_INET, host, &addr.sin_addr);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        addr.sin_port = 0;
+        bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    }
     socklen_t len = sizeof addr;
     getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
     close(fd);
@@ -148,7 +158,10 @@ struct Observed {
 const TrafficModel* packet_model() {
 #ifdef VIGIL_HAVE_TRAFFIC_MODEL
     static const std::unique_ptr<TrafficModel> model = [] {
-        auto loaded = load_traffic_model(fs::path(VIGIL_SOURCE_DIR) / "models" / "traffic-packets");
+        // VIGIL_PACKET_MODEL_DIR tries another model (e.g. a candidate) without rebuilding.
+        const char* dir = std::getenv("VIGIL_PACKET_MODEL_DIR");
+        auto loaded = load_traffic_model(dir != nullptr ? fs::path(dir)
+                                                        : fs::path(VIGIL_SOURCE_DIR) / "models" / "traffic-packets");
         return loaded.ok() ? std::move(loaded.value()) : std::unique_ptr<TrafficModel>();
     }();
     return model.get();
@@ -177,8 +190,15 @@ TEST(LiveCaptureLoopback, ScanIsAScanAndHttpIsNot) {
         if (!on_path(tool)) GTEST_SKIP() << tool << " is not installed";
     }
     const std::string filter = std::string("host ") + kHttpHost + " or host " + kScanHost;
-    const uint16_t http_port = free_port(kHttpHost);
+    const uint16_t http_port = http_port_for(kHttpHost);
     const fs::path dump = fs::temp_directory_path() / ("vigil_live_" + std::to_string(getpid()) + ".pcap");
+
+    // The server is up before the captures start, so its readiness probes stay out of them.
+    Child server({"python3", "-m", "http.server", std::to_string(http_port), "--bind", kHttpHost});
+    ASSERT_TRUE(server.ok());
+    for (int i = 0; i < 100 && !can_connect(kHttpHost, http_port); ++i) std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(can_connect(kHttpHost, http_port)) << "http.server did not start";
+    std::this_thread::sleep_for(100ms);
 
     std::mutex mutex;
     Observed live;
@@ -197,10 +217,6 @@ TEST(LiveCaptureLoopback, ScanIsAScanAndHttpIsNot) {
 
     Child tcpdump({"tcpdump", "-i", "lo", "--immediate-mode", "-U", "-n", "-s", "256", "-w", dump.string(), filter});
     ASSERT_TRUE(tcpdump.ok());
-    Child server({"python3", "-m", "http.server", std::to_string(http_port), "--bind", kHttpHost});
-    ASSERT_TRUE(server.ok());
-    for (int i = 0; i < 100 && !can_connect(kHttpHost, http_port); ++i) std::this_thread::sleep_for(50ms);
-    ASSERT_TRUE(can_connect(kHttpHost, http_port)) << "http.server did not start";
     std::this_thread::sleep_for(300ms);  // tcpdump is listening by now
     const int64_t since_us = std::chrono::duration_cast<std::chrono::microseconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
@@ -211,6 +227,7 @@ TEST(LiveCaptureLoopback, ScanIsAScanAndHttpIsNot) {
     }
     const auto started = std::chrono::steady_clock::now();
     const std::string url = std::string("http://") + kHttpHost + ":" + std::to_string(http_port) + "/";
+    RecordProperty("http_port", http_port);
     for (int i = 0; i < 2; ++i) ASSERT_EQ(run({"curl", "-s", "-o", "/dev/null", url}), 0);
     ASSERT_EQ(run({"nmap", "-sS", "-n", "-Pn", "-T5", "--max-retries", "0", "-p", "1-1000", kScanHost}), 0);
     for (int i = 0; i < 3; ++i) ASSERT_EQ(run({"curl", "-s", "-o", "/dev/null", url}), 0);
@@ -236,7 +253,11 @@ TEST(LiveCaptureLoopback, ScanIsAScanAndHttpIsNot) {
     auto summary = analyze_capture(*file, analysis);
     ASSERT_TRUE(summary.ok()) << summary.error().message;
     expect_scan_and_http(offline, "tcpdump file");
-    fs::remove(dump);
+    if (HasFailure()) {
+        std::cerr << "capture kept for inspection: " << dump << " (HTTP on port " << http_port << ")\n";
+    } else {
+        fs::remove(dump);
+    }
 }
 
 TEST(LiveCaptureErrors, UnknownInterfaceAndBadFilter) {
