@@ -33,7 +33,7 @@ LiveTraffic::~LiveTraffic() {
 }
 
 Result<std::unique_ptr<LiveTraffic>> start_live_traffic(
-    const LiveTrafficOptions& options, std::function<void(const traffic::ScoredConnection&)> on_attack) {
+    const LiveTrafficOptions& options, std::function<void(const traffic::ScoredConnection&)> on_scored) {
     if (options.interface.empty()) return std::unique_ptr<LiveTraffic>();
     const auto model_dir =
         options.model_dir.empty() ? install_root() / "models" / "traffic-packets" : options.model_dir;
@@ -53,12 +53,14 @@ Result<std::unique_ptr<LiveTraffic>> start_live_traffic(
     traffic::LiveCaptureOptions capture;
     capture.interface = options.interface;
     capture.bpf_filter = options.filter;
-    auto sink = [on_attack = std::move(on_attack)](const traffic::ScoredConnection& s) {
-        std::string line;
-        append_flow_json(line, s, false);
-        line += '\n';
-        std::fwrite(line.data(), 1, line.size(), stderr);
-        if (on_attack) on_attack(s);
+    auto sink = [on_scored = std::move(on_scored)](const traffic::ScoredConnection& s) {
+        if (s.verdict != nullptr && s.verdict->attack) {
+            std::string line;
+            append_flow_json(line, s, false);
+            line += '\n';
+            std::fwrite(line.data(), 1, line.size(), stderr);
+        }
+        if (on_scored) on_scored(s);
     };
     auto monitor = traffic::LiveTrafficMonitor::start(std::move(capture), live->model_.get(), std::move(sink));
     if (!monitor) return monitor.error();

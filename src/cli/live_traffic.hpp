@@ -1,7 +1,8 @@
 #pragma once
 // `vigil serve --capture IFACE`: live capture scored by the packet model, wired into serve with
-// three calls (take the flags, start, render metrics). Attacks are written to stderr as JSON lines and
-// handed to `on_attack` (the alerts store/WebSocket hook in when they exist).
+// three calls (take the flags, start, render metrics). Attacks are written to stderr as JSON lines;
+// every scored connection is handed to `on_scored` (where traffic ingest — storage, alerts, the
+// monitor route — plugs in).
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -41,6 +42,6 @@ private:
 
 // Null when no interface was asked for. Without a traffic model in the build or on disk this is an error.
 Result<std::unique_ptr<LiveTraffic>> start_live_traffic(
-    const LiveTrafficOptions& options, std::function<void(const traffic::ScoredConnection&)> on_attack = {});
+    const LiveTrafficOptions& options, std::function<void(const traffic::ScoredConnection&)> on_scored = {});
 
 }  // namespace vigil::cli

@@ -2,7 +2,11 @@
 
 #include <pcap/pcap.h>
 
+#include <poll.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 
 namespace vigil::traffic {
 namespace {
@@ -82,9 +86,29 @@ void LiveCapture::run() {
         const int64_t ts = static_cast<int64_t>(h->ts.tv_sec) * 1'000'000 + h->ts.tv_usec;
         self->pipeline_.on_frame(ts, bytes, h->caplen);
     };
+    // Non-blocking reads behind our own poll(): on Linux (TPACKET_V3) a blocking read waits for the
+    // first packet however long that takes, and idle connections must still time out meanwhile.
+    char errbuf[PCAP_ERRBUF_SIZE] = {};
+    const int fd = pcap_get_selectable_fd(handle_.get());
+    if (fd < 0 || pcap_setnonblock(handle_.get(), 1, errbuf) != 0) {
+        std::lock_guard lock(error_mutex_);
+        error_ = fd < 0 ? "capture handle has no selectable descriptor" : errbuf;
+        running_ = false;
+        return;
+    }
     auto last_stats = std::chrono::steady_clock::now();
     while (!stop_.load(std::memory_order_relaxed)) {
-        const int n = pcap_dispatch(handle_.get(), -1, on_packet, reinterpret_cast<u_char*>(this));
+        pollfd pfd{fd, POLLIN, 0};
+        const int ready = poll(&pfd, 1, options_.buffer_timeout_ms);
+        if (ready < 0 && errno != EINTR) {
+            std::lock_guard lock(error_mutex_);
+            error_ = std::string("poll: ") + std::strerror(errno);
+            break;
+        }
+        int n = 0;
+        do {
+            n = pcap_dispatch(handle_.get(), -1, on_packet, reinterpret_cast<u_char*>(this));
+        } while (n > 0 && !stop_.load(std::memory_order_relaxed));
         if (n == PCAP_ERROR) {
             std::lock_guard lock(error_mutex_);
             error_ = pcap_geterr(handle_.get());
@@ -97,6 +121,9 @@ void LiveCapture::run() {
             publish_stats();
             last_stats = now;
         }
+    }
+    // Whatever the kernel already handed over belongs to this run.
+    while (pcap_dispatch(handle_.get(), -1, on_packet, reinterpret_cast<u_char*>(this)) > 0) {
     }
     pipeline_.finish();
     publish_stats();

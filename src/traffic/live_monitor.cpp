@@ -6,8 +6,8 @@ namespace vigil::traffic {
 
 Result<std::unique_ptr<LiveTrafficMonitor>> LiveTrafficMonitor::start(LiveCaptureOptions options,
                                                                       const TrafficModel* model,
-                                                                      AlertSink on_attack, size_t recent_capacity) {
-    std::unique_ptr<LiveTrafficMonitor> monitor(new LiveTrafficMonitor(model, std::move(on_attack), recent_capacity));
+                                                                      ConnectionSink sink, size_t recent_capacity) {
+    std::unique_ptr<LiveTrafficMonitor> monitor(new LiveTrafficMonitor(model, std::move(sink), recent_capacity));
     monitor->interface_ = options.interface;
     auto* self = monitor.get();
     auto capture = LiveCapture::open(std::move(options), [self](const FinishedConnection& f) { self->on_connection(f); });
@@ -17,8 +17,8 @@ Result<std::unique_ptr<LiveTrafficMonitor>> LiveTrafficMonitor::start(LiveCaptur
     return monitor;
 }
 
-LiveTrafficMonitor::LiveTrafficMonitor(const TrafficModel* model, AlertSink on_attack, size_t recent_capacity)
-    : model_(model), on_attack_(std::move(on_attack)), recent_capacity_(recent_capacity) {}
+LiveTrafficMonitor::LiveTrafficMonitor(const TrafficModel* model, ConnectionSink sink, size_t recent_capacity)
+    : model_(model), sink_(std::move(sink)), recent_capacity_(recent_capacity) {}
 
 LiveTrafficMonitor::~LiveTrafficMonitor() { stop(); }
 
@@ -69,8 +69,10 @@ void LiveTrafficMonitor::on_connection(const FinishedConnection& flow) {
         recent_.push_back(std::move(r));
         while (recent_.size() > recent_capacity_) recent_.pop_front();
     }
-    if (verdict && verdict->ok() && verdict->value().attack && on_attack_) {
-        on_attack_(ScoredConnection{flow, &verdict->value(), nullptr});
+    if (sink_) {
+        const bool scored = verdict && verdict->ok();
+        const std::string* error = verdict && !verdict->ok() ? &verdict->error().message : nullptr;
+        sink_(ScoredConnection{flow, scored ? &verdict->value() : nullptr, error});
     }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Live traffic scoring: a LiveCapture whose finished connections are scored by a traffic model,
-// counted, kept in a ring of recent verdicts and, when predicted as attacks, handed to an alert sink.
+// counted, kept in a ring of recent verdicts and handed to a sink (every scored connection: the sink
+// decides what becomes an alert or a stored record).
 // This is what `vigil serve --capture IFACE` runs; the monitor/alert routes read it.
 #include <cstdint>
 #include <deque>
@@ -49,13 +50,13 @@ struct LiveMonitorStats {
 
 class LiveTrafficMonitor {
 public:
-    // Called on the capture thread for every connection predicted as an attack. Keep it short
-    // (queue the alert); it must not throw.
-    using AlertSink = std::function<void(const ScoredConnection&)>;
+    // Called on the capture thread for every scored connection (verdict set) or, without a model, every
+    // connection (verdict null). Keep it short (queue the work); it must not throw.
+    using ConnectionSink = std::function<void(const ScoredConnection&)>;
 
     // `model` may be null (connections are counted and kept, not scored); it must outlive the monitor.
     static Result<std::unique_ptr<LiveTrafficMonitor>> start(LiveCaptureOptions options, const TrafficModel* model,
-                                                             AlertSink on_attack, size_t recent_capacity = 100);
+                                                             ConnectionSink sink, size_t recent_capacity = 100);
     ~LiveTrafficMonitor();
 
     void stop();
@@ -65,11 +66,11 @@ public:
     bool scoring() const { return model_ != nullptr; }
 
 private:
-    LiveTrafficMonitor(const TrafficModel* model, AlertSink on_attack, size_t recent_capacity);
+    LiveTrafficMonitor(const TrafficModel* model, ConnectionSink sink, size_t recent_capacity);
     void on_connection(const FinishedConnection& flow);
 
     const TrafficModel* model_;
-    AlertSink on_attack_;
+    ConnectionSink sink_;
     size_t recent_capacity_;
     std::string interface_;
     std::unique_ptr<LiveCapture> capture_;
