@@ -1,6 +1,8 @@
 // Fuzz target: the packet decoder and the connection pipeline must never crash or read outside a
 // frame, whatever the bytes. Input: a link-type selector byte, then frames as [2-byte length][bytes]
 // (the last frame takes the rest), so one input exercises the stateful tracker across packets.
+// A selector byte >= 0xF0 instead treats the rest as a whole capture file (gzip, pcap, pcapng) read by
+// PcapFile and analyze_capture.
 // Built as a libFuzzer target (clang, -DVIGIL_FUZZ=ON) or linked with replay_main.cpp (corpus/packet/).
 #include <cstddef>
 #include <cstdint>
@@ -9,7 +11,9 @@
 #include <cstring>
 #include <vector>
 
+#include "vigil/traffic/capture_analysis.hpp"
 #include "vigil/traffic/packet_pipeline.hpp"
+#include "vigil/traffic/pcap_file.hpp"
 
 namespace {
 
@@ -27,6 +31,18 @@ constexpr int kLinkTypes[] = {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size < 1) return 0;
+    if (data[0] >= 0xF0) {
+        auto file = vigil::traffic::PcapFile::from_bytes(std::vector<char>(data + 1, data + size), "fuzz");
+        if (!file.ok()) {
+            if (file.error().message.empty()) fail("file error without a message");
+            return 0;
+        }
+        vigil::traffic::CaptureAnalysisOptions options;
+        options.pipeline.tracker.max_connections = 64;
+        auto summary = vigil::traffic::analyze_capture(*file, options);
+        if (summary.ok() && summary->connections > summary->packets) fail("more connections than packets");
+        return 0;
+    }
     const int dlt = kLinkTypes[data[0] % (sizeof kLinkTypes / sizeof kLinkTypes[0])];
     vigil::traffic::PipelineConfig config;
     config.tracker.max_connections = 64;
