@@ -155,7 +155,10 @@ void ConnectionTracker::add(const PacketInfo& in) {
         ++stats_.ignored;
         return;
     }
-    if (packet.ts_us - last_sweep_us_ >= 1'000'000 || packet.ts_us < last_sweep_us_) expire(packet.ts_us);
+    // Sweep once per second of capture time. Slightly out-of-order timestamps (pcapng with several
+    // interfaces) must not trigger a sweep per packet; a clock that jumps back a minute restarts the rhythm.
+    const int64_t since_sweep = packet.ts_us - last_sweep_us_;
+    if (since_sweep >= 1'000'000 || since_sweep < -60'000'000) expire(packet.ts_us);
 
     Key key;
     bool src_is_a = true;

@@ -97,6 +97,7 @@ void LiveCapture::run() {
         return;
     }
     auto last_stats = std::chrono::steady_clock::now();
+    auto last_advance = last_stats;
     while (!stop_.load(std::memory_order_relaxed)) {
         pollfd pfd{fd, POLLIN, 0};
         const int ready = poll(&pfd, 1, options_.buffer_timeout_ms);
@@ -114,9 +115,13 @@ void LiveCapture::run() {
             error_ = pcap_geterr(handle_.get());
             break;
         }
-        // Time moves on even when the wire is quiet: idle connections must still time out.
-        pipeline_.advance(wall_clock_us());
+        // Time moves on even when the wire is quiet: idle connections must still time out. A sweep walks
+        // the whole flow table, so at most four a second.
         const auto now = std::chrono::steady_clock::now();
+        if (now - last_advance >= std::chrono::milliseconds(250)) {
+            pipeline_.advance(wall_clock_us());
+            last_advance = now;
+        }
         if (now - last_stats > std::chrono::milliseconds(200)) {
             publish_stats();
             last_stats = now;

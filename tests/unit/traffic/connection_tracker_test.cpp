@@ -227,3 +227,26 @@ TEST(ConnectionTracker, NonTransportProtocolsAreIgnored) {
 
 }  // namespace
 }  // namespace vigil::traffic
+
+namespace vigil::traffic {
+namespace {
+
+// Timestamps a little out of order (pcapng with several interfaces) neither lose packets nor split
+// connections.
+TEST(ConnectionTracker, SlightlyOutOfOrderTimestamps) {
+    std::vector<Connection> out;
+    ConnectionTracker tracker({}, [&](const Connection& c) { out.push_back(c); });
+    const IpAddress a = IpAddress::v4(10, 1, 0, 1);
+    const IpAddress b = IpAddress::v4(10, 1, 0, 2);
+    tracker.add(testing::tcp(2'000'000, a, 1000, b, 22, tcp_flag::kSyn));
+    tracker.add(testing::tcp(1'999'000, b, 22, a, 1000, tcp_flag::kSyn | tcp_flag::kAck));
+    tracker.add(testing::tcp(2'001'000, a, 1000, b, 22, tcp_flag::kAck));
+    tracker.flush();
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(connection_flag(out[0]), "S1");
+    EXPECT_EQ(out[0].first_us, 2'000'000);
+    EXPECT_EQ(out[0].last_us, 2'001'000);
+}
+
+}  // namespace
+}  // namespace vigil::traffic
