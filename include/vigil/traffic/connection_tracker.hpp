@@ -50,7 +50,7 @@ struct TrackerConfig {
     int64_t tcp_close_linger_us = 1'000'000;      // after FIN+FIN or RST, late packets still belong here
     int64_t udp_idle_timeout_us = 60'000'000;
     int64_t icmp_idle_timeout_us = 60'000'000;
-    size_t max_connections = 1'000'000;           // beyond this the oldest idle ones are evicted early
+    size_t max_connections = 1'000'000;           // when full: timeouts first, then the oldest 1/16 are finished
     size_t max_pending_fragments = 65'536;
 };
 
@@ -109,6 +109,7 @@ private:
     void finish(std::unordered_map<Key, Connection, KeyHash>::iterator it);
     bool idle(const Connection& c, int64_t now_us) const;
     void finish_batch(std::vector<Connection>& batch);
+    void evict_oldest();
 
     TrackerConfig config_;
     Sink sink_;

@@ -38,6 +38,9 @@ public:
     using Sink = std::function<void(const FinishedConnection&)>;
 
     PacketPipeline(int link_type, PipelineConfig config, Sink sink);
+    // The tracker calls back into this object: it stays where it was built.
+    PacketPipeline(const PacketPipeline&) = delete;
+    PacketPipeline& operator=(const PacketPipeline&) = delete;
 
     void on_frame(int64_t ts_us, const uint8_t* data, size_t caplen);
     void on_packet(const PacketInfo& packet) { tracker_.add(packet); }

@@ -205,15 +205,14 @@ TEST(ConnectionTracker, LaterFragmentsJoinTheirConnection) {
 TEST(ConnectionTracker, TableLimitEvictsTheOldest) {
     std::vector<Connection> out;
     TrackerConfig config;
-    config.max_connections = 2;
+    config.max_connections = 32;
     ConnectionTracker tracker(config, [&](const Connection& c) { out.push_back(c); });
-    tracker.add(tcp(0, kClient, 1, kServer, 80, kSyn));
-    tracker.add(tcp(10, kClient, 2, kServer, 80, kSyn));
-    tracker.add(tcp(20, kClient, 3, kServer, 80, kSyn));
-    ASSERT_EQ(out.size(), 1u);
+    for (uint16_t port = 1; port <= 33; ++port) tracker.add(tcp(port * 10, kClient, port, kServer, 80, kSyn));
+    ASSERT_EQ(out.size(), 2u);  // 1/16 of the full table, the least recently active first
     EXPECT_EQ(out[0].orig_port, 1);
-    EXPECT_EQ(tracker.stats().evicted_early, 1u);
-    EXPECT_EQ(tracker.active(), 2u);
+    EXPECT_EQ(out[1].orig_port, 2);
+    EXPECT_EQ(tracker.stats().evicted_early, 2u);
+    EXPECT_EQ(tracker.active(), 31u);
 }
 
 TEST(ConnectionTracker, NonTransportProtocolsAreIgnored) {
