@@ -6,6 +6,7 @@
 
 #include "vigil/cli/commands.hpp"
 #include "vigil/cli/local_commands.hpp"
+#include "vigil/cli/pcap_commands.hpp"
 
 namespace {
 
@@ -20,6 +21,7 @@ commands:
            vigil train traffic --data FILE --format nsl-kdd|unsw-nb15|csv --out DIR
   eval     evaluate a model: vigil eval url --model DIR --data FILE [--json]
            vigil eval traffic [--model DIR] --data FILE --format nsl-kdd [--json]
+  pcap     connections and verdicts from a packet capture: vigil pcap FILE [--json]
   version  print the version, features version and build information
 
 Run 'vigil <command> --help' for the options of a command.
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
     if (command == "check") return vigil::cli::run_check(sub_argc, sub_argv);
     if (command == "train") return vigil::cli::run_train(sub_argc, sub_argv);
     if (command == "eval") return vigil::cli::run_eval(sub_argc, sub_argv);
+    if (command == "pcap") return vigil::cli::run_pcap(sub_argc, sub_argv);
     if (command == "version" || command == "--version") return vigil::cli::run_version(sub_argc, sub_argv);
     std::cerr << "vigil: unknown command '" << command << "'\n\n" << kUsage;
     return 2;

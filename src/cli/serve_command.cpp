@@ -9,6 +9,7 @@
 #include "vigil/api/check_routes.hpp"
 #include "vigil/api/system_routes.hpp"
 #include "vigil/api/url_checker.hpp"
+#include "live_traffic.hpp"
 #include "vigil/cli/local_commands.hpp"
 #include "vigil/cli/runtime.hpp"
 #include "vigil/cli/traffic_service.hpp"
@@ -25,7 +26,7 @@ void print_serve_help() {
                  "built-in defaults, the TOML file given with --config, VIGIL_* environment variables,\n"
                  "and command-line flags. SIGTERM/SIGINT stop accepting connections, finish requests\n"
                  "in flight and write every accepted row to the database before exiting.\n\n"
-              << config_help();
+              << config_help() << "\n" << live_traffic_help();
 }
 
 int64_t unix_ms() {
@@ -54,6 +55,7 @@ void append_counter(std::string& out, const char* name, const char* help, uint64
 int run_serve(int argc, char** argv) {
     std::optional<std::filesystem::path> config_file;
     std::vector<std::pair<std::string, std::string>> flags;
+    LiveTrafficOptions live_options;
     for (int i = 1; i < argc; ++i) {
         std::string_view a = argv[i];
         if (a == "--help" || a == "-h") {
@@ -77,6 +79,7 @@ int run_serve(int argc, char** argv) {
         }
         if (name == "config") {
             config_file = value;
+        } else if (take_live_traffic_flag(name, value, live_options)) {
         } else {
             flags.emplace_back(std::move(name), std::move(value));
         }
@@ -127,6 +130,14 @@ int run_serve(int argc, char** argv) {
                                                                      : api::ExplainMode::kFlagged;
     api::UrlModel model{&rt.model.forest, rt.model.threshold, rt.model.name, rt.model.version};
     api::UrlChecker checker(model, rt.psl, rt.brands, checker_options);
+
+    // Live capture (traffic-pcap): scored by the packet model; null without --capture.
+    auto live_traffic = start_live_traffic(live_options);
+    if (!live_traffic) {
+        std::cerr << "vigil serve: " << live_traffic.error().message << "\n";
+        return 2;
+    }
+    const LiveTraffic* live = live_traffic->get();
 
     server::HttpMetrics http_metrics;
     api::Router router;
@@ -191,6 +202,7 @@ int run_serve(int argc, char** argv) {
         append_counter(out, "vigil_write_queue_written_total", "Rows written to the database.", queue_ptr->written());
         append_counter(out, "vigil_write_queue_errors_total", "Failed write batches.", queue_ptr->write_errors());
         traffic_service.append_prometheus(out);
+        if (live != nullptr) live->append_metrics(out);
     };
     api::add_system_routes(router, hooks);
 
@@ -210,7 +222,11 @@ int run_serve(int argc, char** argv) {
     // One parseable line so scripts and tests can find the port when they asked for port 0.
     std::cout << "vigil: listening on http://" << config.listen_host << ":" << *port << " model "
               << rt.model.name << "@" << rt.model.version << " db " << config.db_path.string() << std::endl;
+    if (live != nullptr) {
+        std::cout << "vigil: capturing on " << live->monitor().interface() << std::endl;
+    }
     server.run();
+    if (*live_traffic) (*live_traffic)->stop();
     queue->shutdown();
     traffic_service.shutdown();
     std::cout << "vigil: stopped; " << queue->written() << " rows written, " << queue->dropped() << " dropped; "
