@@ -7,8 +7,10 @@
 #include <string>
 
 #include "vigil/api/check_routes.hpp"
+#include "vigil/api/intel_routes.hpp"
 #include "vigil/api/system_routes.hpp"
 #include "vigil/api/url_checker.hpp"
+#include "vigil/cli/intel_commands.hpp"
 #include "vigil/cli/local_commands.hpp"
 #include "vigil/cli/runtime.hpp"
 #include "vigil/core/config.hpp"
@@ -106,6 +108,14 @@ int run_serve(int argc, char** argv) {
     }
     UrlRuntime& rt = **runtime;
 
+    // Threat intel: stored feeds, background refresh, verdict rules (see intel_serving.cpp).
+    auto intel_serving = start_intel_serving(config);
+    if (!intel_serving) {
+        std::cerr << "vigil serve: " << intel_serving.error().message << "\n";
+        return 2;
+    }
+    IntelServing& intel = **intel_serving;
+
     auto db = store::Database::open(config.db_path);
     if (!db) {
         std::cerr << "vigil serve: cannot open database " << config.db_path << ": " << db.error().message << "\n";
@@ -124,6 +134,7 @@ int run_serve(int argc, char** argv) {
     checker_options.explain = config.exact_explanations == "always"  ? api::ExplainMode::kAlways
                               : config.exact_explanations == "never" ? api::ExplainMode::kNever
                                                                      : api::ExplainMode::kFlagged;
+    checker_options.rules = intel.rules;
     api::UrlModel model{&rt.model.forest, rt.model.threshold, rt.model.name, rt.model.version};
     api::UrlChecker checker(model, rt.psl, rt.brands, checker_options);
 
@@ -139,6 +150,9 @@ int run_serve(int argc, char** argv) {
                                                std::string(api::to_string(v.severity)), v.model_version,
                                                check.took_us});
     });
+    api::IntelRoutesOptions intel_options;
+    intel_options.negative_cache_s = config.feed_refresh_s;
+    api::add_intel_routes(router, intel.state, intel_options);
     api::SystemRoutesHooks hooks;
     hooks.not_ready_reason = [queue_ptr]() -> std::string {
         return queue_ptr->write_errors() > 0 && queue_ptr->written() == 0 ? "database writes are failing" : "";
@@ -156,6 +170,10 @@ int run_serve(int argc, char** argv) {
                "# TYPE vigil_explanations_total counter\n";
         out += "vigil_explanations_total{method=\"treeshap\"} " + std::to_string(st.exact_explanations.load()) + "\n";
         out += "vigil_explanations_total{method=\"path\"} " + std::to_string(st.path_explanations.load()) + "\n";
+        append_counter(out, "vigil_rule_overrides_total", "Answers changed by a rule (feed, allow/deny list, ...).",
+                       st.rule_overrides.load());
+        append_counter(out, "vigil_intel_full_hashes", "Listed full hashes in the threat index.",
+                       intel.state.snapshot()->size(), "gauge");
         append_counter(out, "vigil_cache_hits_total", "Verdict cache hits.", checker.cache().hits());
         append_counter(out, "vigil_cache_misses_total", "Verdict cache misses.", checker.cache().misses());
         append_counter(out, "vigil_cache_entries", "Verdicts in the cache.", checker.cache().size(), "gauge");
@@ -183,7 +201,9 @@ int run_serve(int argc, char** argv) {
     // One parseable line so scripts and tests can find the port when they asked for port 0.
     std::cout << "vigil: listening on http://" << config.listen_host << ":" << *port << " model "
               << rt.model.name << "@" << rt.model.version << " db " << config.db_path.string() << std::endl;
+    intel.refresher->start();
     server.run();
+    intel.refresher->stop();
     queue->shutdown();
     std::cout << "vigil: stopped; " << queue->written() << " rows written, " << queue->dropped() << " dropped"
               << std::endl;
