@@ -1,5 +1,7 @@
 #include "vigil/api/intel_rules.hpp"
 
+#include "vigil/intel/hosting_platforms.hpp"
+
 namespace vigil::api {
 
 void FeedRule::evaluate(const UrlVerdict& verdict, std::vector<RuleHit>& hits) const {
@@ -20,6 +22,17 @@ void DomainListRule::evaluate(const UrlVerdict& verdict, std::vector<RuleHit>& h
     }
 }
 
+void PopularDomainRule::evaluate(const UrlVerdict& verdict, std::vector<RuleHit>& hits) const {
+    const std::string_view host = canonical_host(verdict.canonical_url);
+    if (!list_.matches(host, verdict.registrable_domain)) return;
+    const std::string_view url = verdict.canonical_url;
+    const size_t scheme = url.find("://");
+    const size_t slash = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
+    const std::string_view path = slash == std::string_view::npos ? std::string_view("/") : url.substr(slash);
+    if (intel::is_user_content(host, path)) return;
+    hits.push_back(RuleHit{"popular-domain", RuleEffect::kAtMostSuspicious});
+}
+
 std::vector<std::shared_ptr<const VerdictRule>> make_intel_rules(IntelRuleSet set) {
     std::vector<std::shared_ptr<const VerdictRule>> rules;
     if (set.feeds != nullptr) rules.push_back(std::make_shared<FeedRule>(*set.feeds));
@@ -30,8 +43,7 @@ std::vector<std::shared_ptr<const VerdictRule>> make_intel_rules(IntelRuleSet se
         rules.push_back(std::make_shared<DomainListRule>(std::move(set.allow), "allow-list", RuleEffect::kBenign));
     }
     if (!set.popular.empty()) {
-        rules.push_back(
-            std::make_shared<DomainListRule>(std::move(set.popular), "popular-domain", RuleEffect::kAtMostSuspicious));
+        rules.push_back(std::make_shared<PopularDomainRule>(std::move(set.popular)));
     }
     return rules;
 }

@@ -62,6 +62,14 @@ void add_phishtank_record(ParsedFeed& feed, std::string_view url, std::string_vi
         return;
     }
     feed.items.push_back(FeedItem{std::string(url), ThreatType::kPhishing});
+    // PhishTank HTML-escapes some URLs ("?a=1&amp;b=2"); the browser visits the unescaped one.
+    if (url.find("&amp;") != std::string_view::npos) {
+        std::string plain(url);
+        for (size_t pos = plain.find("&amp;"); pos != std::string::npos; pos = plain.find("&amp;", pos + 1)) {
+            plain.erase(pos + 1, 4);
+        }
+        feed.items.push_back(FeedItem{std::move(plain), ThreatType::kPhishing});
+    }
 }
 
 Result<ParsedFeed> parse_phishtank_csv(std::string_view text) {

@@ -12,7 +12,10 @@ Result<std::string> listed_expression(std::string_view feed_url) {
     std::string& c = *canonical;
     const size_t scheme_end = c.find("://");
     if (scheme_end == std::string::npos) return make_error(ErrorCode::kInvalidArgument, "canonical URL without scheme");
-    return c.substr(scheme_end + 3);
+    std::string expression = c.substr(scheme_end + 3);
+    // An empty query is no expression of its own: "a.b/?" is looked up as "a.b/".
+    if (expression.ends_with('?')) expression.pop_back();
+    return expression;
 }
 
 EntryBuild build_entries(const std::vector<FeedItem>& items, int64_t now_ms) {

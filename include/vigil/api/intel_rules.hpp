@@ -34,6 +34,17 @@ private:
     RuleEffect effect_;
 };
 
+// Popular registrable domains: the model alone may call their URLs at most suspicious, except user content
+// on hosting platforms under them (intel/hosting_platforms.hpp).
+class PopularDomainRule final : public VerdictRule {
+public:
+    explicit PopularDomainRule(intel::DomainList list) : list_(std::move(list)) {}
+    void evaluate(const UrlVerdict& verdict, std::vector<RuleHit>& hits) const override;
+
+private:
+    intel::DomainList list_;
+};
+
 struct IntelRuleSet {
     const intel::IntelState* feeds = nullptr;  // not owned; nullptr: no feed rule
     intel::DomainList deny;
