@@ -23,11 +23,8 @@ Result<DomainList> DomainList::load(const std::filesystem::path& path, size_t ma
     DomainList list;
     list.source_ = path.string();
     auto lines = for_each_line(path, [&](std::string_view line) {
-        if (max_domains != 0 && list.set_.size() >= max_domains) return;
         if (line.empty() || line.front() == '#') return;
-        std::string d = normalise(line);
-        if (d.empty() || d == "domain") return;  // header
-        list.set_.insert(std::move(d));
+        list.add(line, max_domains);
     });
     if (!lines) return make_error(lines.error().code, "domain list " + path.string() + ": " + lines.error().message);
     return list;
@@ -36,11 +33,15 @@ Result<DomainList> DomainList::load(const std::filesystem::path& path, size_t ma
 DomainList DomainList::from(const std::vector<std::string>& domains) {
     DomainList list;
     list.source_ = "inline";
-    for (const auto& d : domains) {
-        std::string n = normalise(d);
-        if (!n.empty()) list.set_.insert(std::move(n));
-    }
+    for (const auto& d : domains) list.add(d, 0);
     return list;
+}
+
+void DomainList::add(std::string_view line, size_t max_domains) {
+    if (max_domains != 0 && set_.size() >= max_domains) return;
+    const std::string d = normalise(line);
+    if (d.empty() || d == "domain") return;  // a header line
+    set_.insert(d, 1);
 }
 
 }  // namespace vigil::intel

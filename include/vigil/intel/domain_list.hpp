@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "vigil/core/result.hpp"
+#include "vigil/domain/flat_string_map.hpp"
 
 namespace vigil::intel {
 
@@ -23,19 +23,16 @@ public:
 
     // True when the host or its registrable domain is listed.
     bool matches(std::string_view host, std::string_view registrable) const {
-        return !set_.empty() && (contains(registrable) || (host != registrable && contains(host)));
+        return !empty() && (contains(registrable) || (host != registrable && contains(host)));
     }
-    bool contains(std::string_view domain) const { return set_.find(domain) != set_.end(); }
+    bool contains(std::string_view domain) const { return set_.contains(domain); }
     size_t size() const { return set_.size(); }
-    bool empty() const { return set_.empty(); }
+    bool empty() const { return set_.size() == 0; }
     const std::string& source() const { return source_; }
 
 private:
-    struct Hash {
-        using is_transparent = void;
-        size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-    };
-    std::unordered_set<std::string, Hash, std::equal_to<>> set_;
+    void add(std::string_view line, size_t max_domains);
+    domain::FlatStringMap set_;  // one or two cache lines per lookup
     std::string source_;
 };
 
