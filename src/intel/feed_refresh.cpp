@@ -122,6 +122,7 @@ Status load_stored_feeds(store::Database& db, IntelState& state) {
     for (StoredSource& s : *sources) {
         state.declare_source(s.name, s.format, s.location);
         state.load_source(s.name, std::move(s.entries));
+        state.restore_status(s.name, std::move(s.last_refresh));
     }
     return Status::success();
 }

@@ -81,7 +81,8 @@ Result<std::vector<StoredSource>> load_stored_sources(store::Database& db) {
     std::vector<StoredSource> out;
     auto q = db.prepare(
         "SELECT e.source, COALESCE(s.format, ''), COALESCE(s.location, ''), e.hash, e.expression, e.threat, "
-        "e.first_seen_ms, e.last_seen_ms FROM intel_entries e LEFT JOIN intel_sources s ON s.name = e.source "
+        "e.first_seen_ms, e.last_seen_ms, COALESCE(s.last_refresh_ms, 0), COALESCE(s.last_status, ''), "
+        "COALESCE(s.last_error, '') FROM intel_entries e LEFT JOIN intel_sources s ON s.name = e.source "
         "ORDER BY e.source");
     if (!q) return q.error();
     while (true) {
@@ -91,7 +92,11 @@ Result<std::vector<StoredSource>> load_stored_sources(store::Database& db) {
         const std::string_view source = q->column_text(0);
         if (out.empty() || out.back().name != source) {
             out.push_back(StoredSource{std::string(source), std::string(q->column_text(1)),
-                                       std::string(q->column_text(2)), {}});
+                                       std::string(q->column_text(2)), {}, {}});
+            RefreshStatus& st = out.back().last_refresh;
+            st.time_ms = q->column_int64(8);
+            st.ok = q->column_text(9) != "error";
+            st.error = std::string(q->column_text(10));
         }
         FeedEntry e;
         const std::string_view hex = q->column_text(3);

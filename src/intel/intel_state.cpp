@@ -86,6 +86,11 @@ void IntelState::load_source(const std::string& name, std::vector<FeedEntry> ent
     rebuild_locked();
 }
 
+void IntelState::restore_status(const std::string& name, RefreshStatus status) {
+    std::lock_guard lock(mutex_);
+    source_locked(name).info.last_refresh = std::move(status);
+}
+
 void IntelState::record_failure(const std::string& name, int64_t time_ms, std::string error) {
     std::lock_guard lock(mutex_);
     Source& s = source_locked(name);

@@ -15,6 +15,7 @@ struct StoredSource {
     std::string format;
     std::string location;
     std::vector<FeedEntry> entries;
+    RefreshStatus last_refresh;  // time, ok and error as stored (counts are not stored)
 };
 
 // Replaces the source's entries with `entries` in one transaction: entries still listed keep their stored

@@ -62,6 +62,8 @@ public:
     void load_source(const std::string& name, std::vector<FeedEntry> entries);
     // Declares a configured source before its first refresh (shows in stats).
     void declare_source(const std::string& name, const std::string& format, const std::string& location);
+    // The last refresh as stored by an earlier process (start-up), shown until this process refreshes.
+    void restore_status(const std::string& name, RefreshStatus status);
     // A failed refresh keeps the previous entries.
     void record_failure(const std::string& name, int64_t time_ms, std::string error);
 

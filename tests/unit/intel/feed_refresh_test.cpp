@@ -78,7 +78,7 @@ TEST(FeedRefresher, RefreshesPeriodicallyAndStores) {
                             std::chrono::seconds(1));
     refresher.start();
     auto wait_for = [&](auto pred) {
-        for (int i = 0; i < 100 && !pred(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        for (int i = 0; i < 300 && !pred(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
         return pred();
     };
     EXPECT_TRUE(wait_for([&] { return state.snapshot()->size() == 1; }));

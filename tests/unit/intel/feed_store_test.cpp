@@ -23,6 +23,9 @@ TEST(FeedStore, ImportsKeepFirstSeenAndRemoveDroppedEntries) {
     IntelState again;
     ASSERT_TRUE(load_stored_feeds(*db, again).ok());
     EXPECT_EQ(again.snapshot()->size(), 2u);
+    ASSERT_EQ(again.stats().sources.size(), 1u);
+    EXPECT_EQ(again.stats().sources[0].last_refresh.time_ms, 1000);  // as stored by the first import
+    EXPECT_TRUE(again.stats().sources[0].last_refresh.ok);
     auto second = apply_feed_text(spec, "http://b.example/\nhttp://c.example/\n", again, &*db, 2000);
     ASSERT_TRUE(second.ok());
     EXPECT_EQ(second->added, 1u);

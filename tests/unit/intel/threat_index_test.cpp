@@ -148,6 +148,7 @@ TEST(IntelState, ReadersNeverSeeATornIndexDuringSwaps) {
             }
         });
     }
+    while (reads.load() == 0) std::this_thread::yield();  // readers are running before the swaps start
     for (int i = 0; i < 300; ++i) state.load_source("s", i % 2 == 0 ? b : a);
     stop = true;
     for (auto& t : readers) t.join();
