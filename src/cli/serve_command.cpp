@@ -7,9 +7,11 @@
 #include <string>
 
 #include "vigil/api/check_routes.hpp"
+#include "vigil/api/intel_routes.hpp"
 #include "vigil/api/system_routes.hpp"
 #include "vigil/api/url_checker.hpp"
 #include "live_traffic.hpp"
+#include "vigil/cli/intel_commands.hpp"
 #include "vigil/cli/local_commands.hpp"
 #include "vigil/cli/runtime.hpp"
 #include "vigil/cli/traffic_service.hpp"
@@ -110,6 +112,14 @@ int run_serve(int argc, char** argv) {
     }
     UrlRuntime& rt = **runtime;
 
+    // Threat intel: stored feeds, background refresh, verdict rules (see intel_serving.cpp).
+    auto intel_serving = start_intel_serving(config);
+    if (!intel_serving) {
+        std::cerr << "vigil serve: " << intel_serving.error().message << "\n";
+        return 2;
+    }
+    IntelServing& intel = **intel_serving;
+
     auto db = store::Database::open(config.db_path);
     if (!db) {
         std::cerr << "vigil serve: cannot open database " << config.db_path << ": " << db.error().message << "\n";
@@ -128,6 +138,7 @@ int run_serve(int argc, char** argv) {
     checker_options.explain = config.exact_explanations == "always"  ? api::ExplainMode::kAlways
                               : config.exact_explanations == "never" ? api::ExplainMode::kNever
                                                                      : api::ExplainMode::kFlagged;
+    checker_options.rules = intel.rules;
     api::UrlModel model{&rt.model.forest, rt.model.threshold, rt.model.name, rt.model.version};
     api::UrlChecker checker(model, rt.psl, rt.brands, checker_options);
 
@@ -171,6 +182,9 @@ int run_serve(int argc, char** argv) {
         live.write_queue_dropped = queue_ptr->dropped();
     });
 
+    api::IntelRoutesOptions intel_options;
+    intel_options.negative_cache_s = config.feed_refresh_s;
+    api::add_intel_routes(router, intel.state, intel_options);
     api::SystemRoutesHooks hooks;
     hooks.degraded = [&traffic_service]() -> std::vector<std::string> {
         if (traffic_service.model() != nullptr) return {};
@@ -192,6 +206,10 @@ int run_serve(int argc, char** argv) {
                "# TYPE vigil_explanations_total counter\n";
         out += "vigil_explanations_total{method=\"treeshap\"} " + std::to_string(st.exact_explanations.load()) + "\n";
         out += "vigil_explanations_total{method=\"path\"} " + std::to_string(st.path_explanations.load()) + "\n";
+        append_counter(out, "vigil_rule_overrides_total", "Answers changed by a rule (feed, allow/deny list, ...).",
+                       st.rule_overrides.load());
+        append_counter(out, "vigil_intel_full_hashes", "Listed full hashes in the threat index.",
+                       intel.state.snapshot()->size(), "gauge");
         append_counter(out, "vigil_cache_hits_total", "Verdict cache hits.", checker.cache().hits());
         append_counter(out, "vigil_cache_misses_total", "Verdict cache misses.", checker.cache().misses());
         append_counter(out, "vigil_cache_entries", "Verdicts in the cache.", checker.cache().size(), "gauge");
@@ -225,7 +243,9 @@ int run_serve(int argc, char** argv) {
     if (live != nullptr) {
         std::cout << "vigil: capturing on " << live->monitor().interface() << std::endl;
     }
+    intel.refresher->start();
     server.run();
+    intel.refresher->stop();
     if (*live_traffic) (*live_traffic)->stop();
     queue->shutdown();
     traffic_service.shutdown();

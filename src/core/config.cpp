@@ -169,6 +169,31 @@ Status set_alert_severity(ServerConfig& c, std::string_view value, const std::st
         return bad_value(where, value, "one of INFO, LOW, MEDIUM, HIGH");
     }
     c.alert_min_severity = up;
+// NAME=FORMAT:LOCATION, checked for shape here; the intel module knows the formats and checks them again.
+Status add_feeds(ServerConfig& c, std::string_view value, const std::string& where) {
+    constexpr std::string_view kExpected = "NAME=FORMAT:LOCATION (e.g. phishtank=phishtank:/data/verified_online.csv)";
+    std::string added;
+    size_t i = 0;
+    while (i < value.size()) {
+        while (i < value.size() && (value[i] == ' ' || value[i] == '\t' || value[i] == '\n')) ++i;
+        size_t j = i;
+        while (j < value.size() && !(value[j] == ' ' || value[j] == '\t' || value[j] == '\n')) ++j;
+        if (j > i) {
+            const std::string_view spec = value.substr(i, j - i);
+            const size_t eq = spec.find('=');
+            const size_t colon = eq == std::string_view::npos ? eq : spec.find(':', eq + 1);
+            if (eq == 0 || colon == std::string_view::npos || colon + 1 == spec.size() ||
+                spec.find('\0') != std::string_view::npos) {
+                return bad_value(where, spec, kExpected);
+            }
+            if (!added.empty()) added += ' ';
+            added += spec;
+        }
+        i = j;
+    }
+    if (added.empty()) return Status::success();
+    if (!c.feeds.empty()) c.feeds += ' ';
+    c.feeds += added;
     return Status::success();
 }
 
@@ -229,6 +254,23 @@ const std::array kSettings = {
     Setting{"alerts", "fold_window_s", "VIGIL_ALERT_FOLD_WINDOW_S", "alert-fold-window-s", "SECONDS", Kind::kInteger,
             set_uint<uint32_t, &SC::alert_fold_window_s, 0, 86'400>, get_uint<uint32_t, &SC::alert_fold_window_s>,
             "Alerts with the same source and family within this many seconds fold into one with a count; 0 = never."},
+    Setting{"intel", "feeds", "VIGIL_FEEDS", "feed", "NAME=FORMAT:LOCATION", Kind::kString, add_feeds,
+            get_string<&SC::feeds>,
+            "Threat feed to load and refresh (repeatable; space-separated in TOML/env; adds to other sources). "
+            "FORMAT: phishtank | openphish | urlhaus | plain; LOCATION: a file (.gz ok) or an http(s) URL."},
+    Setting{"intel", "feed_refresh_s", "VIGIL_FEED_REFRESH_S", "feed-refresh-s", "SECONDS", Kind::kInteger,
+            set_uint<uint32_t, &SC::feed_refresh_s, 1, 604'800>, get_uint<uint32_t, &SC::feed_refresh_s>,
+            "Seconds between feed refreshes."},
+    Setting{"intel", "allow_list", "VIGIL_ALLOW_LIST", "allow-list", "FILE", Kind::kString,
+            set_path<&SC::allow_list, true>, get_path<&SC::allow_list>,
+            "Domains (one per line) whose URLs are benign unless a feed lists them."},
+    Setting{"intel", "deny_list", "VIGIL_DENY_LIST", "deny-list", "FILE", Kind::kString,
+            set_path<&SC::deny_list, true>, get_path<&SC::deny_list>,
+            "Domains (one per line) whose URLs are phishing."},
+    Setting{"intel", "popular_domains", "VIGIL_POPULAR_DOMAINS", "popular-domains", "FILE", Kind::kString,
+            set_path<&SC::popular_domains, true>, get_path<&SC::popular_domains>,
+            "Popular registrable domains: the model alone calls them at most suspicious; "
+            "empty = <data dir>/domains/top-10000.csv.gz, none = off."},
     Setting{"log", "level", "VIGIL_LOG_LEVEL", "log-level", "LEVEL", Kind::kString, set_log_level,
             get_string<&SC::log_level>, "trace | debug | info | warn | error | critical | off."},
 };
@@ -344,7 +386,7 @@ Status apply_toml(ServerConfig& config, std::string_view toml_text, std::string_
             return make_error(ErrorCode::kInvalidArgument, "unknown key '" + section + "' in " + std::string(source) +
                                                                line_suffix(section_node) + suggestion(section) +
                                                                "; settings live in the tables [server], [storage], "
-                                                               "[model], [cache], [alerts], [log]");
+                                                               "[model], [cache], [alerts], [intel], [log]");
         }
         for (auto&& [key, node] : *section_node.as_table()) {
             const std::string full = section + "." + std::string(key.str());

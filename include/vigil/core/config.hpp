@@ -39,6 +39,16 @@ struct ServerConfig {
     std::string alert_min_severity = "MEDIUM";  // INFO | LOW | MEDIUM | HIGH
     uint32_t alert_fold_window_s = 60;          // identical alerts (source, family) within it fold; 0 = never
 
+    // Threat intel (src/intel). Feeds: "NAME=FORMAT:LOCATION" separated by spaces; every source (file,
+    // environment, each --feed flag) adds feeds rather than replacing them.
+    std::string feeds;
+    uint32_t feed_refresh_s = 3600;
+    std::filesystem::path allow_list;       // deployment allow-list: domains whose URLs are benign
+    std::filesystem::path deny_list;        // deployment deny-list: domains whose URLs are phishing
+    // Popular registrable domains (at most "suspicious" on the model alone); "" = <data dir>/domains/
+    // top-10000.csv.gz, "none" = no popular-domain rule.
+    std::filesystem::path popular_domains;
+
     // threads, with 0 resolved to the number of hardware threads (at least 1).
     unsigned effective_threads() const;
     // "host:port", with an IPv6 host in brackets.
