@@ -150,6 +150,7 @@ LookalikeDetector LookalikeDetector::build(const BrandList& brands, const Public
         const auto id = static_cast<uint32_t>(d.domains_.size());
         d.domains_.push_back(ProtectedDomain{reg, 0, static_cast<uint32_t>(label.size()), static_cast<uint32_t>(r + 1)});
         d.domain_ids_.insert(reg, id);
+        d.last_labels_.insert(std::string_view(reg).substr(reg.rfind('.') + 1), 1);
         if (!valid_label(label)) continue;
         d.max_label_length_ = std::max(d.max_label_length_, label.size());
         if (label.size() >= options.min_length_exact && brands.is_brand_label(label)) {
@@ -237,17 +238,14 @@ LookalikeMatch LookalikeDetector::nearest_by_edits(std::string_view q, std::stri
     std::array<uint64_t, kMaxLabel + 1> prefix{};
     for (size_t k = 0; k < m; ++k) prefix[k + 1] = prefix[k] * kBase + static_cast<unsigned char>(q[k]);
     auto range = [&](size_t a, size_t b) { return prefix[b] - prefix[a] * kPowers.p[b - a]; };
+    // Brands are indexed with up to two deletions (one for labels shorter than
+    // min_length_distance2) and the query is probed with at most one: distance-2 pairs are found
+    // when one of the two edits is an omission (probing the query's two-deletions too would find
+    // double replacements and insertions for ~m^2/2 more probes, about 1 us per long label).
     consider(finish(prefix[m], m));
-    const bool two = m + 2 >= options_.min_length_distance2;
     for (size_t i = 0; i < m; ++i) {
         if (i > 0 && q[i] == q[i - 1]) continue;
         consider(finish(prefix[i] * kPowers.p[m - 1 - i] + range(i + 1, m), m - 1));
-        if (!two) continue;
-        for (size_t j = i + 1; j < m; ++j) {
-            if (j > i + 1 && q[j] == q[j - 1]) continue;
-            const uint64_t h = prefix[i] * kPowers.p[m - 2 - i] + range(i + 1, j) * kPowers.p[m - 1 - j] + range(j + 1, m);
-            consider(finish(h, m - 2));
-        }
     }
     if (best_id == UINT32_MAX) return {};
     return make_match(best_id, classify_edit(q, label_of(best_id), best_distance), best_distance);
@@ -333,8 +331,10 @@ LookalikeMatch LookalikeDetector::match_subdomain(std::string_view sub, std::str
         if (dot == std::string_view::npos) break;
         end = dot;
     }
-    // A protected domain spelled out in the subdomain: "paypal.com.account-verify.ru".
+    // A protected domain spelled out in the subdomain: "paypal.com.account-verify.ru". Only
+    // labels that end some protected domain ("com", "uk") can end one here.
     for (size_t last = 0; last < n; ++last) {
+        if (!last_labels_.contains(labels[last])) continue;
         for (size_t first = last + 1; first < n; ++first) {  // at least two labels
             const char* b = labels[first].data();
             const std::string_view candidate(b, static_cast<size_t>(labels[last].data() + labels[last].size() - b));

@@ -124,6 +124,7 @@ private:
     std::shared_ptr<const ConfusableSkeleton> skeleton_;
     std::vector<ProtectedDomain> domains_;  // rank order, one per distinct registrable domain
     FlatStringMap domain_ids_;              // registrable domain -> id
+    FlatStringMap last_labels_;             // last labels of protected domains ("com", "uk")
     FlatStringMap exact_labels_;            // intact-label brands -> id + 1 (best rank)
     FlatStringMap skeletons_;               // skeleton of a label -> id + 1
     std::vector<DeletionSlot> deletion_slots_;
