@@ -4,6 +4,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "vigil/cli/brand_command.hpp"
 #include "vigil/cli/commands.hpp"
 #include "vigil/cli/local_commands.hpp"
 
@@ -18,6 +19,7 @@ commands:
   check    score URLs offline with the bundled model, one JSON verdict per line
   train    train a model: vigil train url --data FILE ... --out DIR
   eval     evaluate a model: vigil eval url --model DIR --data FILE [--json]
+  brand    brand lookalikes: vigil brand permute DOMAIN [--json], vigil brand check HOST...
   version  print the version, features version and build information
 
 Run 'vigil <command> --help' for the options of a command.
@@ -39,6 +41,7 @@ int main(int argc, char** argv) {
     if (command == "check") return vigil::cli::run_check(sub_argc, sub_argv);
     if (command == "train") return vigil::cli::run_train(sub_argc, sub_argv);
     if (command == "eval") return vigil::cli::run_eval(sub_argc, sub_argv);
+    if (command == "brand") return vigil::cli::run_brand(sub_argc, sub_argv);
     if (command == "version" || command == "--version") return vigil::cli::run_version(sub_argc, sub_argv);
     std::cerr << "vigil: unknown command '" << command << "'\n\n" << kUsage;
     return 2;

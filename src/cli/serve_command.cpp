@@ -7,6 +7,7 @@
 #include <string>
 
 #include "vigil/api/check_routes.hpp"
+#include "vigil/api/domain_routes.hpp"
 #include "vigil/api/system_routes.hpp"
 #include "vigil/api/url_checker.hpp"
 #include "vigil/cli/local_commands.hpp"
@@ -139,6 +140,8 @@ int run_serve(int argc, char** argv) {
                                                std::string(api::to_string(v.severity)), v.model_version,
                                                check.took_us});
     });
+    // Domain reports share the URL checker's lookalike detector (one index in memory).
+    api::add_domain_routes(router, rt.psl, checker.lookalike());
     api::SystemRoutesHooks hooks;
     hooks.not_ready_reason = [queue_ptr]() -> std::string {
         return queue_ptr->write_errors() > 0 && queue_ptr->written() == 0 ? "database writes are failing" : "";

@@ -199,8 +199,9 @@ UrlFeatureExtractor::UrlFeatureExtractor(const domain::PublicSuffixList& psl, co
     for (std::string_view d : kLegacyGenericTlds) host_tables_.insert(d, kLegacyTldBit, true);
 }
 
-void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) const {
+void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, domain::LookalikeMatch* lookalike) const {
     f.fill(0.0f);
+    if (lookalike != nullptr) *lookalike = {};
     const bool is_ip = u.host_kind != url::HostKind::kName;
 
     // Host without a leading "www." label (only when something registrable remains).
@@ -528,6 +529,7 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
     if (!is_ip && reg_rank == 0) {
         using T = domain::LookalikeTechnique;
         const domain::LookalikeMatch m = lookalike_->check(host, {reg, suffix});
+        if (lookalike != nullptr) *lookalike = m;
         if (m) {
             f[kLookalikeMatch] = 1.0f;
             f[kLookalikeDistance] = static_cast<float>(m.distance);

@@ -85,6 +85,11 @@ public:
     LookalikeMatch nearest_other(std::string_view host) const;
 
     bool is_protected(std::string_view registrable) const { return domain_ids_.contains(registrable); }
+    // Rank of a protected registrable domain in the list, 0 if not protected.
+    uint32_t rank_of(std::string_view registrable) const {
+        const uint32_t id = domain_ids_.find(registrable, UINT32_MAX);
+        return id == UINT32_MAX ? 0 : domains_[id].rank;
+    }
     size_t protected_count() const { return domains_.size(); }
     size_t indexed_keys() const { return postings_.size(); }
     bool has_icu() const { return skeleton_ != nullptr; }

@@ -60,7 +60,9 @@ public:
                         std::shared_ptr<const domain::LookalikeDetector> lookalike);
 
     // Fills `out`. No heap allocation: scans string views and a fixed stack buffer.
-    void extract(const url::ParsedUrl& url, FeatureVector& out) const;
+    void extract(const url::ParsedUrl& url, FeatureVector& out) const { extract(url, out, nullptr); }
+    // Same, and reports the brand lookalike behind the lookalike_* features (for verdict reasons).
+    void extract(const url::ParsedUrl& url, FeatureVector& out, domain::LookalikeMatch* lookalike) const;
     FeatureVector extract(const url::ParsedUrl& url) const {
         FeatureVector v{};
         extract(url, v);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "vigil/domain/confusable.hpp"
+#include "vigil/domain/domain_report.hpp"
 #include "vigil/domain/edit_distance.hpp"
 #include "vigil/domain/idn.hpp"
 #include "vigil/domain/lookalike.hpp"
@@ -194,6 +195,46 @@ TEST(Lookalike, TechniqueNamesRoundTrip) {
         EXPECT_EQ(technique_from_string(to_string(t)), t);
     }
     EXPECT_FALSE(technique_from_string("bogus").has_value());
+}
+
+TEST(DomainReport, FormsAndLookalike) {
+    auto r = make_domain_report("P\xD0\xB0ypal.COM.", psl(), small());
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->ascii, "xn--pypal-4ve.com");
+    EXPECT_EQ(r->unicode, "p\xD0\xB0ypal.com");
+    EXPECT_TRUE(r->has_punycode);
+    EXPECT_EQ(r->registrable_domain, "xn--pypal-4ve.com");
+    EXPECT_EQ(r->public_suffix, "com");
+    EXPECT_FALSE(r->is_protected);
+    EXPECT_EQ(r->lookalike.lookalike_of, "paypal.com");
+    EXPECT_EQ(r->lookalike.technique, T::kHomoglyph);
+
+    auto p = make_domain_report("www.paypal.com", psl(), small());
+    ASSERT_TRUE(p.ok());
+    EXPECT_TRUE(p->is_protected);
+    EXPECT_EQ(p->protected_rank, 2u);
+    EXPECT_FALSE(p->lookalike);
+
+    auto suffix = make_domain_report("co.uk", psl(), small());
+    ASSERT_TRUE(suffix.ok());
+    EXPECT_TRUE(suffix->registrable_domain.empty());
+    EXPECT_EQ(suffix->public_suffix, "co.uk");
+}
+
+TEST(DomainReport, RejectsInvalidNames) {
+    for (std::string bad : {std::string(), std::string("."), std::string("a..b"), std::string(".a.com"),
+                            std::string(254, 'a'), std::string(64, 'a') + ".com", std::string(2000, 'a'),
+                            std::string("-a.com"), std::string("a-.com"), std::string("a_b.com"), std::string("a b.com"),
+                            std::string("1.2.3.4"), std::string("[::1]"), std::string("::1"), std::string("a\0b.com", 7),
+                            std::string("\xFF\xFE.com"), std::string("xn--.com")}) {
+        auto r = make_domain_report(bad, psl(), small());
+        EXPECT_FALSE(r.ok()) << bad;
+        if (!r.ok()) {
+            EXPECT_EQ(r.error().code, vigil::ErrorCode::kInvalidArgument) << bad;
+            EXPECT_FALSE(r.error().message.empty());
+        }
+    }
+    EXPECT_TRUE(make_domain_report(std::string(63, 'a') + ".com", psl(), small()).ok());
 }
 
 TEST(Permutations, EveryFamilyIsGenerated) {
