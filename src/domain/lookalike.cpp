@@ -172,20 +172,23 @@ LookalikeDetector LookalikeDetector::build(const BrandList& brands, const Public
     size_t distinct = 0;
     for (size_t i = 0; i < keys.size(); ++i) distinct += i == 0 || keys[i].first != keys[i - 1].first;
     size_t cap = 16;
-    while (cap < distinct * 2) cap <<= 1;
+    while (cap < distinct + distinct / 2) cap <<= 1;  // load factor <= 2/3
     d.deletion_slots_.assign(cap, DeletionSlot{});
     size_t bloom_bits = 1024;
     while (bloom_bits < distinct * 16) bloom_bits <<= 1;
     d.deletion_bloom_.assign(bloom_bits / 64, 0);
-    d.postings_.reserve(keys.size());
+    d.postings_.reserve(keys.size() + distinct);
+    d.indexed_keys_ = keys.size();
     for (size_t i = 0; i < keys.size();) {
         size_t j = i;
         const auto offset = static_cast<uint32_t>(d.postings_.size());
+        d.postings_.push_back(0);
         while (j < keys.size() && keys[j].first == keys[i].first) d.postings_.push_back(keys[j++].second);
+        d.postings_[offset] = static_cast<uint32_t>(j - i);
         const uint64_t h = keys[i].first;
         size_t pos = (h >> 7) & (cap - 1);
-        while (d.deletion_slots_[pos].hash != 0) pos = (pos + 1) & (cap - 1);
-        d.deletion_slots_[pos] = DeletionSlot{h, offset, static_cast<uint32_t>(j - i)};
+        while (d.deletion_slots_[pos].offset != UINT32_MAX) pos = (pos + 1) & (cap - 1);
+        d.deletion_slots_[pos] = DeletionSlot{static_cast<uint32_t>(h >> 32), offset};
         const uint64_t bit = h >> (64 - std::countr_zero(bloom_bits));
         d.deletion_bloom_[bit >> 6] |= uint64_t{1} << (bit & 63);
         i = j;
@@ -198,10 +201,11 @@ const LookalikeDetector::DeletionSlot* LookalikeDetector::find_deletion(uint64_t
     const uint64_t bit = h >> (64 - std::countr_zero(bits));
     if (((deletion_bloom_[bit >> 6] >> (bit & 63)) & 1u) == 0) return nullptr;
     const size_t mask = deletion_slots_.size() - 1;
+    const auto fingerprint = static_cast<uint32_t>(h >> 32);
     for (size_t pos = (h >> 7) & mask;; pos = (pos + 1) & mask) {
         const DeletionSlot& s = deletion_slots_[pos];
-        if (s.hash == h) return &s;
-        if (s.hash == 0) return nullptr;
+        if (s.offset == UINT32_MAX) return nullptr;
+        if (s.fingerprint == fingerprint) return &s;
     }
 }
 
@@ -221,7 +225,8 @@ LookalikeMatch LookalikeDetector::nearest_by_edits(std::string_view q, std::stri
     auto consider = [&](uint64_t h) {
         const DeletionSlot* slot = find_deletion(h);
         if (slot == nullptr) return;
-        for (uint32_t k = slot->offset; k < slot->offset + slot->count; ++k) {
+        const uint32_t end = slot->offset + 1 + postings_[slot->offset];
+        for (uint32_t k = slot->offset + 1; k < end; ++k) {
             const uint32_t id = postings_[k];
             const std::string_view label = label_of(id);
             const size_t allowed = label.size() >= options_.min_length_distance2 ? 2 : 1;

@@ -91,7 +91,12 @@ public:
         return id == UINT32_MAX ? 0 : domains_[id].rank;
     }
     size_t protected_count() const { return domains_.size(); }
-    size_t indexed_keys() const { return postings_.size(); }
+    size_t indexed_keys() const { return indexed_keys_; }
+    // Bytes held by the deletion index (slots, posting lists, filter).
+    size_t index_bytes() const {
+        return deletion_slots_.size() * sizeof(DeletionSlot) + postings_.size() * sizeof(uint32_t) +
+               deletion_bloom_.size() * sizeof(uint64_t);
+    }
     bool has_icu() const { return skeleton_ != nullptr; }
     const LookalikeOptions& options() const { return options_; }
 
@@ -102,10 +107,11 @@ private:
         uint32_t label_length = 0;
         uint32_t rank = 0;
     };
+    // Eight bytes per slot: a 32-bit fingerprint of the variant hash (a false hit only costs a
+    // verification) and where its posting list starts in postings_ ([count, id, id, ...]).
     struct DeletionSlot {
-        uint64_t hash = 0;  // 0 = empty
-        uint32_t offset = 0;
-        uint32_t count = 0;
+        uint32_t fingerprint = 0;
+        uint32_t offset = UINT32_MAX;  // UINT32_MAX = empty
     };
 
     LookalikeMatch match(std::string_view host, PublicSuffixList::Parts parts, std::string_view skip_domain) const;
@@ -133,7 +139,8 @@ private:
     FlatStringMap exact_labels_;            // intact-label brands -> id + 1 (best rank)
     FlatStringMap skeletons_;               // skeleton of a label -> id + 1
     std::vector<DeletionSlot> deletion_slots_;
-    std::vector<uint32_t> postings_;        // ids grouped by deletion-variant hash
+    std::vector<uint32_t> postings_;        // per variant hash: count, then the label ids
+    size_t indexed_keys_ = 0;               // (variant, label) pairs
     std::vector<uint64_t> deletion_bloom_;  // one bit per variant hash: most probes stop here
     size_t max_label_length_ = 0;
     const BrandList* brands_ = nullptr;  // finds brands glued inside longer labels
