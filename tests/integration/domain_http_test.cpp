@@ -2,7 +2,10 @@
 // against the real `vigil serve` process.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <boost/json.hpp>
+#include <cstdio>
 #include <string>
 
 #include "test_server.hpp"
@@ -131,6 +134,74 @@ TEST_F(DomainRouteTest, VerdictCarriesLookalikeRule) {
     for (const auto& reason : clean_verdict.as_object().at("reasons").as_array()) {
         EXPECT_NE(reason.as_object().at("kind").as_string(), "rule") << clean.body;
     }
+}
+
+// Runs `vigil <args>` (arguments are fixed strings without shell metacharacters) and captures stdout.
+struct CommandResult {
+    int status = -1;
+    std::string out;
+};
+CommandResult run_vigil(const std::string& args) {
+    CommandResult r;
+    const std::string command = vigil_binary().string() + " " + args + " 2>/dev/null";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return r;
+    char buffer[4096];
+    size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) r.out.append(buffer, n);
+    const int status = ::pclose(pipe);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+TEST(BrandCommand, PermuteJsonAndText) {
+    const auto json_run = run_vigil("brand permute paypal.com --json");
+    ASSERT_EQ(json_run.status, 0);
+    const json::value doc = json::parse(json_run.out);
+    const auto& o = doc.as_object();
+    EXPECT_EQ(o.at("domain").as_string(), "paypal.com");
+    const auto& perms = o.at("permutations").as_array();
+    EXPECT_EQ(static_cast<size_t>(o.at("count").as_int64()), perms.size());
+    bool idn = false;
+    for (const auto& p : perms) {
+        const auto& po = p.as_object();
+        EXPECT_NE(po.at("domain").as_string(), "paypal.com");
+        if (po.at("domain").as_string() == "xn--pypal-4ve.com") {
+            idn = true;
+            EXPECT_EQ(po.at("technique").as_string(), "homoglyph");
+            EXPECT_EQ(po.at("unicode").as_string(), "p\xD0\xB0ypal.com");
+        }
+    }
+    EXPECT_TRUE(idn);
+
+    const auto text = run_vigil("brand permute paypal.com");
+    ASSERT_EQ(text.status, 0);
+    EXPECT_NE(text.out.find("omission\tpaypl.com\n"), std::string::npos);
+    EXPECT_NE(text.out.find("combo\tpaypal-secure-login.com\n"), std::string::npos);
+
+    EXPECT_EQ(run_vigil("brand permute com").status, 1);
+    EXPECT_EQ(run_vigil("brand permute").status, 2);
+    EXPECT_EQ(run_vigil("brand permute a.com b.com").status, 2);
+    EXPECT_EQ(run_vigil("brand frobnicate").status, 2);
+    EXPECT_EQ(run_vigil("brand --help").status, 0);
+}
+
+TEST(BrandCommand, CheckHosts) {
+    const auto r = run_vigil("brand check paypa1.com paypal.com a_b.com");
+    EXPECT_EQ(r.status, 1);  // one invalid host
+    std::vector<json::object> lines;
+    size_t start = 0;
+    for (size_t nl = r.out.find('\n'); nl != std::string::npos; start = nl + 1, nl = r.out.find('\n', start)) {
+        lines.push_back(json::parse(r.out.substr(start, nl - start)).as_object());
+    }
+    ASSERT_EQ(lines.size(), 3u) << r.out;
+    EXPECT_EQ(lines[0].at("lookalike_of").as_string(), "paypal.com");
+    EXPECT_EQ(lines[0].at("technique").as_string(), "homoglyph");
+    EXPECT_TRUE(lines[1].at("protected").as_bool());
+    EXPECT_TRUE(lines[1].at("lookalike_of").is_null());
+    EXPECT_TRUE(lines[2].contains("error"));
+    EXPECT_EQ(run_vigil("brand check").status, 2);
+    EXPECT_EQ(run_vigil("brand check --top 0 x.com").status, 2);
 }
 
 }  // namespace
