@@ -14,7 +14,8 @@ HttpResponse bad_request(std::string_view detail) {
     return problem(400, "invalid-request", "Invalid request", detail);
 }
 
-// Parses the body as one JSON object; on failure fills `error` with the problem response.
+// Parses the body as one JSON object into `out`'s storage; on failure fills `error` with the problem
+// response.
 bool parse_json_object(const HttpRequest& req, json::value& out, HttpResponse& error) {
     if (req.content_type != "application/json") {
         error = problem(415, "unsupported-media-type", "Unsupported media type",
@@ -24,7 +25,7 @@ bool parse_json_object(const HttpRequest& req, json::value& out, HttpResponse& e
     json::parse_options opts;
     opts.max_depth = 8;
     json::error_code ec;
-    out = json::parse(req.body, ec, json::storage_ptr(), opts);
+    out = json::parse(req.body, ec, out.storage(), opts);
     if (ec) {
         error = bad_request("body is not valid JSON: " + ec.message());
         return false;
@@ -82,7 +83,11 @@ HttpResponse json_response(std::string body) {
 
 void add_check_routes(Router& router, UrlChecker& checker, CheckRoutesOptions options, VerdictObserver observer) {
     router.add(Method::kPost, "/api/v1/check", "/api/v1/check", [&checker, options, observer](const HttpRequest& req) {
-        json::value body;
+        // A one-URL body fits on the stack: parsing it then allocates nothing.
+        unsigned char scratch[4096];
+        json::monotonic_resource arena(scratch, sizeof scratch);
+        const json::storage_ptr storage(&arena);
+        json::value body(storage);
         HttpResponse error;
         if (!parse_json_object(req, body, error)) return error;
         const auto& obj = body.get_object();

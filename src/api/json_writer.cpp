@@ -34,12 +34,16 @@ void append_json_string(std::string& out, std::string_view s) {
     out.push_back('"');
     size_t i = 0;
     while (i < s.size()) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-            out.push_back(static_cast<char>(c));
+        // Plain ASCII runs (almost every byte of a URL) are appended in one piece.
+        const size_t run_start = i;
+        while (i < s.size()) {
+            const auto b = static_cast<unsigned char>(s[i]);
+            if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') break;
             ++i;
-            continue;
         }
+        if (i != run_start) out.append(s.data() + run_start, i - run_start);
+        if (i == s.size()) break;
+        unsigned char c = static_cast<unsigned char>(s[i]);
         switch (c) {
             case '"': out += "\\\""; ++i; continue;
             case '\\': out += "\\\\"; ++i; continue;

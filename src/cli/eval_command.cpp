@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "url_data_options.hpp"
+#include "traffic_commands.hpp"
 #include "vigil/api/url_checker.hpp"
 #include "vigil/cli/commands.hpp"
 #include "vigil/cli/intel_commands.hpp"
@@ -19,6 +20,7 @@ namespace vigil::cli {
 namespace {
 
 constexpr const char* kEvalUsage = R"(usage: vigil eval url --model DIR --data FILE [--data FILE ...] [options]
+       vigil eval traffic ... (see vigil eval traffic --help)
 
 Scores every URL of the data files with the model and prints n, ROC-AUC, PR-AUC, accuracy,
 precision, recall, F1, FPR, TPR, the threshold and the confusion matrix. With a list that has one
@@ -81,10 +83,7 @@ int run_eval(int argc, char** argv) {
         return argc < 2 ? 2 : 0;
     }
     const std::string_view kind = argv[1];
-    if (kind == "traffic") {
-        std::cerr << "vigil eval: traffic models are not implemented yet\n";
-        return 2;
-    }
+    if (kind == "traffic") return run_eval_traffic(argc, argv);
     if (kind != "url") {
         std::cerr << "vigil eval: unknown model kind '" << kind << "' (url)\n";
         return 2;

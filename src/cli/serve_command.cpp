@@ -10,9 +10,11 @@
 #include "vigil/api/intel_routes.hpp"
 #include "vigil/api/system_routes.hpp"
 #include "vigil/api/url_checker.hpp"
+#include "live_traffic.hpp"
 #include "vigil/cli/intel_commands.hpp"
 #include "vigil/cli/local_commands.hpp"
 #include "vigil/cli/runtime.hpp"
+#include "vigil/cli/traffic_service.hpp"
 #include "vigil/core/config.hpp"
 #include "vigil/server/http_server.hpp"
 #include "vigil/store/url_check_queue.hpp"
@@ -26,7 +28,7 @@ void print_serve_help() {
                  "built-in defaults, the TOML file given with --config, VIGIL_* environment variables,\n"
                  "and command-line flags. SIGTERM/SIGINT stop accepting connections, finish requests\n"
                  "in flight and write every accepted row to the database before exiting.\n\n"
-              << config_help();
+              << config_help() << "\n" << live_traffic_help();
 }
 
 int64_t unix_ms() {
@@ -55,6 +57,7 @@ void append_counter(std::string& out, const char* name, const char* help, uint64
 int run_serve(int argc, char** argv) {
     std::optional<std::filesystem::path> config_file;
     std::vector<std::pair<std::string, std::string>> flags;
+    LiveTrafficOptions live_options;
     for (int i = 1; i < argc; ++i) {
         std::string_view a = argv[i];
         if (a == "--help" || a == "-h") {
@@ -78,6 +81,7 @@ int run_serve(int argc, char** argv) {
         }
         if (name == "config") {
             config_file = value;
+        } else if (take_live_traffic_flag(name, value, live_options)) {
         } else {
             flags.emplace_back(std::move(name), std::move(value));
         }
@@ -138,6 +142,14 @@ int run_serve(int argc, char** argv) {
     api::UrlModel model{&rt.model.forest, rt.model.threshold, rt.model.name, rt.model.version};
     api::UrlChecker checker(model, rt.psl, rt.brands, checker_options);
 
+    // Live capture (traffic-pcap): scored by the packet model; null without --capture.
+    auto live_traffic = start_live_traffic(live_options);
+    if (!live_traffic) {
+        std::cerr << "vigil serve: " << live_traffic.error().message << "\n";
+        return 2;
+    }
+    const LiveTraffic* live = live_traffic->get();
+
     server::HttpMetrics http_metrics;
     api::Router router;
     api::CheckRoutesOptions check_options;
@@ -153,7 +165,31 @@ int run_serve(int argc, char** argv) {
     api::IntelRoutesOptions intel_options;
     intel_options.negative_cache_s = config.feed_refresh_s;
     api::add_intel_routes(router, intel.state, intel_options);
+    // Traffic predictions, alerts, statistics and the capture monitor (issue 3): see cli/traffic_service.
+    auto traffic = TrafficService::start(config);
+    if (!traffic) {
+        std::cerr << "vigil serve: cannot open database " << config.db_path << ": " << traffic.error().message << "\n";
+        return 2;
+    }
+    TrafficService& traffic_service = **traffic;
+    traffic_service.add_routes(router, [&](api::LiveStatistics& live) {
+        live.http_requests = http_metrics.total_requests();
+        live.http_p50_s = http_metrics.latency_quantile_seconds(0.5);
+        live.http_p90_s = http_metrics.latency_quantile_seconds(0.9);
+        live.http_p99_s = http_metrics.latency_quantile_seconds(0.99);
+        live.url_cache_hits = checker.cache().hits();
+        live.url_cache_misses = checker.cache().misses();
+        live.url_model_name = rt.model.name;
+        live.url_model_version = rt.model.version;
+        live.write_queue_depth = queue_ptr->depth();
+        live.write_queue_dropped = queue_ptr->dropped();
+    });
+
     api::SystemRoutesHooks hooks;
+    hooks.degraded = [&traffic_service]() -> std::vector<std::string> {
+        if (traffic_service.model() != nullptr) return {};
+        return {traffic_service.unavailable_reason()};
+    };
     hooks.not_ready_reason = [queue_ptr]() -> std::string {
         return queue_ptr->write_errors() > 0 && queue_ptr->written() == 0 ? "database writes are failing" : "";
     };
@@ -183,6 +219,8 @@ int run_serve(int argc, char** argv) {
                        queue_ptr->dropped());
         append_counter(out, "vigil_write_queue_written_total", "Rows written to the database.", queue_ptr->written());
         append_counter(out, "vigil_write_queue_errors_total", "Failed write batches.", queue_ptr->write_errors());
+        traffic_service.append_prometheus(out);
+        if (live != nullptr) live->append_metrics(out);
     };
     api::add_system_routes(router, hooks);
 
@@ -193,6 +231,7 @@ int run_serve(int argc, char** argv) {
     server_options.max_body_bytes = config.max_body_bytes;
     server_options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
     server::HttpServer server(server_options, router, http_metrics);
+    server.add_event_feed("/ws/alerts", traffic_service.alert_feed());
     auto port = server.listen();
     if (!port) {
         std::cerr << "vigil serve: " << port.error().message << "\n";
@@ -201,12 +240,18 @@ int run_serve(int argc, char** argv) {
     // One parseable line so scripts and tests can find the port when they asked for port 0.
     std::cout << "vigil: listening on http://" << config.listen_host << ":" << *port << " model "
               << rt.model.name << "@" << rt.model.version << " db " << config.db_path.string() << std::endl;
+    if (live != nullptr) {
+        std::cout << "vigil: capturing on " << live->monitor().interface() << std::endl;
+    }
     intel.refresher->start();
     server.run();
     intel.refresher->stop();
+    if (*live_traffic) (*live_traffic)->stop();
     queue->shutdown();
-    std::cout << "vigil: stopped; " << queue->written() << " rows written, " << queue->dropped() << " dropped"
-              << std::endl;
+    traffic_service.shutdown();
+    std::cout << "vigil: stopped; " << queue->written() << " rows written, " << queue->dropped() << " dropped; "
+              << traffic_service.written() << " traffic records written, " << traffic_service.dropped()
+              << " dropped" << std::endl;
     return 0;
 }
 

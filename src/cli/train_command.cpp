@@ -9,6 +9,7 @@
 #include <string>
 
 #include "url_data_options.hpp"
+#include "traffic_commands.hpp"
 #include "vigil/cli/commands.hpp"
 #include "vigil/cli/runtime.hpp"
 #include "vigil/ml/url_training.hpp"
@@ -17,6 +18,7 @@ namespace vigil::cli {
 namespace {
 
 constexpr const char* kTrainUsage = R"(usage: vigil train url --data FILE [--data FILE ...] --out DIR [options]
+       vigil train traffic ... (see vigil train traffic --help)
 
 Trains the URL phishing model: reads and combines the data files (duplicates removed, a URL seen
 with both labels dropped), splits every URL by a hash of its canonical form into 80 % train,
@@ -116,10 +118,7 @@ int run_train(int argc, char** argv) {
         return argc < 2 ? 2 : 0;
     }
     const std::string_view kind = argv[1];
-    if (kind == "traffic") {
-        std::cerr << "vigil train: traffic models are not implemented yet\n";
-        return 2;
-    }
+    if (kind == "traffic") return run_train_traffic(argc, argv);
     if (kind != "url") {
         std::cerr << "vigil train: unknown model kind '" << kind << "' (url)\n";
         return 2;

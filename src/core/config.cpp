@@ -190,6 +190,16 @@ Status add_feeds(ServerConfig& c, std::string_view value, const std::string& whe
     return Status::success();
 }
 
+Status set_alert_severity(ServerConfig& c, std::string_view value, const std::string& where) {
+    std::string up;
+    for (char ch : value) up.push_back(ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 32) : ch);
+    if (up != "INFO" && up != "LOW" && up != "MEDIUM" && up != "HIGH") {
+        return bad_value(where, value, "one of INFO, LOW, MEDIUM, HIGH");
+    }
+    c.alert_min_severity = up;
+    return Status::success();
+}
+
 using SC = ServerConfig;
 constexpr uint64_t kGiB = uint64_t{1} << 30;
 
@@ -206,6 +216,9 @@ const std::array kSettings = {
     Setting{"server", "max_url_bytes", "VIGIL_MAX_URL_BYTES", "max-url-bytes", "BYTES", Kind::kInteger,
             set_uint<std::size_t, &SC::max_url_bytes, 1, 1 << 20>, get_uint<std::size_t, &SC::max_url_bytes>,
             "Longest URL accepted for checking (longer: 413)."},
+    Setting{"server", "max_predict_batch", "VIGIL_MAX_PREDICT_BATCH", "max-predict-batch", "RECORDS", Kind::kInteger,
+            set_uint<std::size_t, &SC::max_predict_batch, 1, 1'000'000>, get_uint<std::size_t, &SC::max_predict_batch>,
+            "Most connection records per /api/v1/predict/batch (more: 413); the body limit applies too."},
     Setting{"server", "read_timeout_ms", "VIGIL_READ_TIMEOUT_MS", "read-timeout-ms", "MS", Kind::kInteger,
             set_uint<uint32_t, &SC::read_timeout_ms, 1, 3'600'000>, get_uint<uint32_t, &SC::read_timeout_ms>,
             "Time allowed to receive one request, headers and body."},
@@ -229,12 +242,21 @@ const std::array kSettings = {
     Setting{"model", "exact_explanations", "VIGIL_EXPLANATIONS", "explanations", "MODE", Kind::kString,
             set_explanations, get_string<&SC::exact_explanations>,
             "When verdicts carry exact TreeSHAP contributions: flagged | always | never."},
+    Setting{"model", "traffic_dir", "VIGIL_TRAFFIC_MODEL", "traffic-model", "DIR", Kind::kString,
+            set_path<&SC::traffic_model_dir, false>, get_path<&SC::traffic_model_dir>,
+            "Traffic model directory; when missing, /api/v1/predict answers 503 and URL checks still run."},
     Setting{"cache", "capacity", "VIGIL_CACHE_CAPACITY", "cache-capacity", "ENTRIES", Kind::kInteger,
             set_uint<std::size_t, &SC::cache_capacity, 0, 100'000'000>, get_uint<std::size_t, &SC::cache_capacity>,
             "Verdicts kept in memory; 0 disables the cache."},
     Setting{"cache", "ttl_s", "VIGIL_CACHE_TTL_S", "cache-ttl-s", "SECONDS", Kind::kInteger,
             set_uint<uint32_t, &SC::cache_ttl_s, 0, 31'536'000>, get_uint<uint32_t, &SC::cache_ttl_s>,
             "How long a cached verdict stays valid; 0 = until evicted."},
+    Setting{"alerts", "min_severity", "VIGIL_ALERT_MIN_SEVERITY", "alert-min-severity", "LEVEL", Kind::kString,
+            set_alert_severity, get_string<&SC::alert_min_severity>,
+            "Traffic predictions at or above this severity raise an alert: INFO | LOW | MEDIUM | HIGH."},
+    Setting{"alerts", "fold_window_s", "VIGIL_ALERT_FOLD_WINDOW_S", "alert-fold-window-s", "SECONDS", Kind::kInteger,
+            set_uint<uint32_t, &SC::alert_fold_window_s, 0, 86'400>, get_uint<uint32_t, &SC::alert_fold_window_s>,
+            "Alerts with the same source and family within this many seconds fold into one with a count; 0 = never."},
     Setting{"intel", "feeds", "VIGIL_FEEDS", "feed", "NAME=FORMAT:LOCATION", Kind::kString, add_feeds,
             get_string<&SC::feeds>,
             "Threat feed to load and refresh (repeatable; space-separated in TOML/env; adds to other sources). "
@@ -367,7 +389,7 @@ Status apply_toml(ServerConfig& config, std::string_view toml_text, std::string_
             return make_error(ErrorCode::kInvalidArgument, "unknown key '" + section + "' in " + std::string(source) +
                                                                line_suffix(section_node) + suggestion(section) +
                                                                "; settings live in the tables [server], [storage], "
-                                                               "[model], [cache], [intel], [log]");
+                                                               "[model], [cache], [alerts], [intel], [log]");
         }
         for (auto&& [key, node] : *section_node.as_table()) {
             const std::string full = section + "." + std::string(key.str());

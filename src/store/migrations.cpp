@@ -133,6 +133,19 @@ CREATE TABLE audit_log (
 CREATE INDEX idx_audit_log_ts ON audit_log(ts_ms);
 )sql";
 
+// Version 2: traffic alerts are folded in memory (same source and family within a window), so a threat row
+// carries how many predictions it stands for; predictions and threats name the traffic source and family.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE threats ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE threats ADD COLUMN family TEXT NOT NULL DEFAULT '';
+ALTER TABLE threats ADD COLUMN traffic_record_id INTEGER REFERENCES traffic_records(id) ON DELETE SET NULL;
+ALTER TABLE threats ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE threats ADD COLUMN last_ts_ms INTEGER;
+CREATE INDEX idx_threats_ack_id ON threats(acknowledged, id);
+ALTER TABLE predictions ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE predictions ADD COLUMN family TEXT NOT NULL DEFAULT '';
+)sql";
+
 // Version 3 (intel): threat-feed entries as Safe Browsing full hashes (hex) of the listed expressions, and the
 // feeds they came from. Entries a feed drops are deleted on refresh; first_seen_ms survives refreshes.
 constexpr const char* kSchemaV3Intel = R"sql(
@@ -158,6 +171,7 @@ CREATE TABLE intel_entries (
 
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kSchemaV1},
+    Migration{2, "traffic alert folding: threats.count/source/family, predictions.source/family", kSchemaV2},
     Migration{3, "threat-intel feeds", kSchemaV3Intel},
 };
 

@@ -1,0 +1,104 @@
+#include "live_traffic.hpp"
+
+#include <cstdio>
+
+#include "flow_json.hpp"
+#include "vigil/cli/runtime.hpp"
+
+namespace vigil::cli {
+
+const char* live_traffic_help() {
+    return "live traffic (scored with the packet-capture traffic model):\n"
+           "  --capture IFACE          capture on IFACE (needs root or CAP_NET_RAW); attacks are logged\n"
+           "                           to stderr as JSON lines and counted in /metrics\n"
+           "  --capture-filter BPF     only packets matching this tcpdump filter\n"
+           "  --traffic-model DIR      default: models/traffic-packets of this installation\n\n";
+}
+
+bool take_live_traffic_flag(std::string_view name, const std::string& value, LiveTrafficOptions& options) {
+    if (name == "capture") {
+        options.interface = value;
+    } else if (name == "capture-filter") {
+        options.filter = value;
+    } else if (name == "traffic-model") {
+        options.model_dir = value;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+LiveTraffic::~LiveTraffic() {
+    if (monitor_) monitor_->stop();
+}
+
+Result<std::unique_ptr<LiveTraffic>> start_live_traffic(
+    const LiveTrafficOptions& options, std::function<void(const traffic::ScoredConnection&)> on_scored) {
+    if (options.interface.empty()) return std::unique_ptr<LiveTraffic>();
+    const auto model_dir =
+        options.model_dir.empty() ? install_root() / "models" / "traffic-packets" : options.model_dir;
+    std::unique_ptr<LiveTraffic> live(new LiveTraffic());
+#ifdef VIGIL_HAVE_TRAFFIC_MODEL
+    auto model = traffic::load_traffic_model(model_dir);
+    if (!model) {
+        return make_error(model.error().code,
+                          "--capture: cannot load the traffic model from " + model_dir.string() + ": " +
+                              model.error().message);
+    }
+    live->model_ = std::move(model.value());
+#else
+    return make_error(ErrorCode::kNotFound, "--capture: this build has no traffic model support (" +
+                                                model_dir.string() + " cannot be loaded)");
+#endif
+    traffic::LiveCaptureOptions capture;
+    capture.interface = options.interface;
+    capture.bpf_filter = options.filter;
+    auto sink = [on_scored = std::move(on_scored)](const traffic::ScoredConnection& s) {
+        if (s.verdict != nullptr && s.verdict->attack) {
+            std::string line;
+            append_flow_json(line, s, false);
+            line += '\n';
+            std::fwrite(line.data(), 1, line.size(), stderr);
+        }
+        if (on_scored) on_scored(s);
+    };
+    auto monitor = traffic::LiveTrafficMonitor::start(std::move(capture), live->model_.get(), std::move(sink));
+    if (!monitor) return monitor.error();
+    live->monitor_ = std::move(monitor.value());
+    return live;
+}
+
+void LiveTraffic::append_metrics(std::string& out) const {
+    const auto s = monitor_->stats();
+    auto line = [&](const char* name, const char* help, const char* type, uint64_t v) {
+        out += "# HELP ";
+        out += name;
+        out += ' ';
+        out += help;
+        out += "\n# TYPE ";
+        out += name;
+        out += ' ';
+        out += type;
+        out += '\n';
+        out += name;
+        out += ' ';
+        out += std::to_string(v);
+        out += '\n';
+    };
+    line("vigil_capture_packets_total", "Packets read from the capture interface.", "counter", s.capture.packets);
+    line("vigil_capture_decode_errors_total", "Captured frames that could not be decoded.", "counter",
+         s.capture.decode_errors);
+    line("vigil_capture_kernel_drops_total", "Packets the kernel dropped (capture buffer full).", "counter",
+         s.capture.kernel_drops);
+    line("vigil_capture_connections_total", "Connections finished and scored.", "counter", s.capture.connections);
+    line("vigil_capture_active_connections", "Connections open in the flow table.", "gauge",
+         s.capture.active_connections);
+    line("vigil_capture_score_errors_total", "Connections the traffic model refused.", "counter", s.score_errors);
+    out += "# HELP vigil_capture_attacks_total Connections predicted as attacks, by family.\n"
+           "# TYPE vigil_capture_attacks_total counter\n";
+    for (const auto& [family, n] : s.attacks_by_family) {
+        out += "vigil_capture_attacks_total{family=\"" + family + "\"} " + std::to_string(n) + "\n";
+    }
+}
+
+}  // namespace vigil::cli

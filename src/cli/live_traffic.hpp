@@ -1,0 +1,47 @@
+#pragma once
+// `vigil serve --capture IFACE`: live capture scored by the packet model, wired into serve with
+// three calls (take the flags, start, render metrics). Attacks are written to stderr as JSON lines;
+// every scored connection is handed to `on_scored` (where traffic ingest — storage, alerts, the
+// monitor route — plugs in).
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "vigil/core/result.hpp"
+#include "vigil/traffic/live_monitor.hpp"
+
+namespace vigil::cli {
+
+struct LiveTrafficOptions {
+    std::string interface;         // --capture IFACE (empty: no live capture)
+    std::string filter;            // --capture-filter BPF
+    std::filesystem::path model_dir;  // --traffic-model DIR (default models/traffic-packets)
+};
+
+// Help lines for serve --help.
+const char* live_traffic_help();
+// Consumes serve's --capture, --capture-filter and --traffic-model; false for any other flag.
+bool take_live_traffic_flag(std::string_view name, const std::string& value, LiveTrafficOptions& options);
+
+class LiveTraffic {
+public:
+    ~LiveTraffic();
+    const traffic::LiveTrafficMonitor& monitor() const { return *monitor_; }
+    void stop() { monitor_->stop(); }
+    // Prometheus text: packets, drops, connections, attacks by family.
+    void append_metrics(std::string& out) const;
+
+private:
+    friend Result<std::unique_ptr<LiveTraffic>> start_live_traffic(
+        const LiveTrafficOptions&, std::function<void(const traffic::ScoredConnection&)>);
+    std::unique_ptr<traffic::TrafficModel> model_;
+    std::unique_ptr<traffic::LiveTrafficMonitor> monitor_;
+};
+
+// Null when no interface was asked for. Without a traffic model in the build or on disk this is an error.
+Result<std::unique_ptr<LiveTraffic>> start_live_traffic(
+    const LiveTrafficOptions& options, std::function<void(const traffic::ScoredConnection&)> on_scored = {});
+
+}  // namespace vigil::cli
