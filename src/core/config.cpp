@@ -162,6 +162,16 @@ Status set_log_level(ServerConfig& c, std::string_view value, const std::string&
     return Status::success();
 }
 
+Status set_alert_severity(ServerConfig& c, std::string_view value, const std::string& where) {
+    std::string up;
+    for (char ch : value) up.push_back(ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 32) : ch);
+    if (up != "INFO" && up != "LOW" && up != "MEDIUM" && up != "HIGH") {
+        return bad_value(where, value, "one of INFO, LOW, MEDIUM, HIGH");
+    }
+    c.alert_min_severity = up;
+    return Status::success();
+}
+
 // NAME=FORMAT:LOCATION, checked for shape here; the intel module knows the formats and checks them again.
 Status add_feeds(ServerConfig& c, std::string_view value, const std::string& where) {
     constexpr std::string_view kExpected = "NAME=FORMAT:LOCATION (e.g. phishtank=phishtank:/data/verified_online.csv)";
@@ -187,16 +197,6 @@ Status add_feeds(ServerConfig& c, std::string_view value, const std::string& whe
     if (added.empty()) return Status::success();
     if (!c.feeds.empty()) c.feeds += ' ';
     c.feeds += added;
-    return Status::success();
-}
-
-Status set_alert_severity(ServerConfig& c, std::string_view value, const std::string& where) {
-    std::string up;
-    for (char ch : value) up.push_back(ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 32) : ch);
-    if (up != "INFO" && up != "LOW" && up != "MEDIUM" && up != "HIGH") {
-        return bad_value(where, value, "one of INFO, LOW, MEDIUM, HIGH");
-    }
-    c.alert_min_severity = up;
     return Status::success();
 }
 
