@@ -8,7 +8,8 @@
 namespace vigil::traffic::detail {
 
 std::string family_model_file(size_t k);  // "family-<k>.json"
-Result<std::unique_ptr<Scorer>> make_forest_scorer(const FileReader& read, const ScorerShape& shape);
+// exact_shap: TreeSHAP explanations, else path attribution.
+Result<std::unique_ptr<Scorer>> make_forest_scorer(const FileReader& read, const ScorerShape& shape, bool exact_shap);
 Result<std::unique_ptr<Scorer>> make_linear_scorer(const FileReader& read, const ScorerShape& shape);
 Result<std::unique_ptr<Scorer>> make_mlp_scorer(const FileReader& read, const ScorerShape& shape);
 

@@ -32,10 +32,11 @@ const TrafficData& sample() {
 
 TrafficTrainOptions fast_options() {
     TrafficTrainOptions o;
-    o.gb.max_rounds = 30;
+    // Small enough that each test process (ctest runs every case in its own) trains in ~2 s.
+    o.gb.max_rounds = 20;
     o.gb.early_stopping_rounds = 10;
     o.rf.max_depth = 8;
-    o.rf.extra = {{"num_parallel_tree", "20"}, {"colsample_bynode", "0.5"}};
+    o.rf.extra = {{"num_parallel_tree", "10"}, {"colsample_bynode", "0.5"}};
     o.nn.max_epochs = 4;
     o.nn.hidden = {32, 16};
     o.name = "test-traffic";
