@@ -1,5 +1,6 @@
 #include "vigil/api/system_routes.hpp"
 
+#include "vigil/api/json_writer.hpp"
 #include "vigil/api/problem.hpp"
 
 namespace vigil::api {
@@ -14,7 +15,15 @@ void add_system_routes(Router& router, SystemRoutesHooks hooks) {
         std::string reason = hooks.not_ready_reason ? hooks.not_ready_reason() : std::string();
         if (!reason.empty()) return problem(503, "not-ready", "Not ready", reason);
         HttpResponse r;
-        r.body = R"({"status":"ready"})";
+        const std::vector<std::string> degraded = hooks.degraded ? hooks.degraded() : std::vector<std::string>{};
+        if (degraded.empty()) {
+            r.body = R"({"status":"ready"})";
+            return r;
+        }
+        JsonWriter w(r.body);
+        w.begin_object().field("status", "ready").key("degraded").begin_array();
+        for (const auto& d : degraded) w.value(d);
+        w.end_array().end_object();
         return r;
     });
     router.add(Method::kGet, "/metrics", "/metrics", [hooks](const HttpRequest&) {

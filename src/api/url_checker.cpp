@@ -20,7 +20,18 @@ UrlChecker::UrlChecker(UrlModel model, const domain::PublicSuffixList& psl, cons
       psl_(psl),
       extractor_(psl, brands),
       options_(options),
-      cache_(options.cache_capacity, std::chrono::milliseconds(options.cache_ttl_ms)) {}
+      cache_(options.cache_capacity, std::chrono::milliseconds(options.cache_ttl_ms)) {
+    for (const auto& rule : options_.rules) hash_expressions_ = hash_expressions_ || rule->needs_expression_hashes();
+}
+
+std::shared_ptr<const UrlVerdict> UrlChecker::apply_rules(std::shared_ptr<const UrlVerdict> model) {
+    if (options_.rules.empty()) return model;
+    std::vector<RuleHit> hits;  // allocates only when a rule hits
+    for (const auto& rule : options_.rules) rule->evaluate(*model, hits);
+    if (hits.empty()) return model;
+    stats_.rule_overrides.fetch_add(1, std::memory_order_relaxed);
+    return apply_rule_hits(std::move(model), hits);
+}
 
 Result<UrlCheck> UrlChecker::check(std::string_view input, bool force_exact) {
     const auto start = std::chrono::steady_clock::now();
@@ -30,7 +41,7 @@ Result<UrlCheck> UrlChecker::check(std::string_view input, bool force_exact) {
         return canonical.error();
     }
     if (!force_exact) {
-        if (auto hit = cache_.get(*canonical)) return UrlCheck{std::move(*hit), true, elapsed_us(start)};
+        if (auto hit = cache_.get(*canonical)) return UrlCheck{apply_rules(std::move(*hit)), true, elapsed_us(start)};
     }
     auto parsed = url::parse(input);
     if (!parsed) {
@@ -39,7 +50,7 @@ Result<UrlCheck> UrlChecker::check(std::string_view input, bool force_exact) {
     }
     auto verdict = score(*parsed, std::move(*canonical), force_exact);
     cache_.put(verdict->canonical_url, verdict);
-    return UrlCheck{std::move(verdict), false, elapsed_us(start)};
+    return UrlCheck{apply_rules(std::move(verdict)), false, elapsed_us(start)};
 }
 
 std::shared_ptr<const UrlVerdict> UrlChecker::score(const url::ParsedUrl& parsed, std::string canonical,
@@ -76,6 +87,11 @@ std::shared_ptr<const UrlVerdict> UrlChecker::score(const url::ParsedUrl& parsed
     }
     v.model_name = model_.name;
     v.model_version = model_.version;
+    if (hash_expressions_) {
+        const auto expressions = url::lookup_expressions(v.canonical_url);
+        v.expression_hashes.reserve(expressions.size());
+        for (const auto& e : expressions) v.expression_hashes.push_back(url::sha256(e));
+    }
 
     const bool flagged = v.verdict != VerdictLabel::kBenign;
     const bool exact = always_exact || (options_.explain == ExplainMode::kFlagged && flagged);

@@ -9,7 +9,10 @@
 
 #include "url_data_options.hpp"
 #include "traffic_commands.hpp"
+#include "vigil/api/url_checker.hpp"
 #include "vigil/cli/commands.hpp"
+#include "vigil/cli/intel_commands.hpp"
+#include "vigil/intel/feed_store.hpp"
 #include "vigil/cli/runtime.hpp"
 #include "vigil/ml/url_training.hpp"
 
@@ -37,9 +40,18 @@ options:
   --threshold T         decide with T instead of the model's threshold
   --scores FILE         also write url,label,score (CSV) for every scored URL, e.g. to study
                         other thresholds
-  --model-only          score with the model alone. The full verdict pipeline (threat intel,
-                        allow-list, lookalike rules) is not wired into eval yet, so today the
-                        verdict IS the model and this flag changes nothing
+  --model-only          score with the model alone. Without it the full verdict decides: the model
+                        plus threat-feed hits (phishing), deny-list (phishing), allow-list (benign)
+                        and popular domains (at most suspicious); a URL counts as predicted
+                        phishing exactly when the full verdict is "phishing"
+  --feed FILE           threat feed to load for the full verdict (repeatable)
+  --feed-format F       format of the --feed files: phishtank | openphish | urlhaus | plain
+                        (default plain)
+  --db PATH             also load the feeds stored in this database (vigil intel import)
+  --allow-list FILE     deployment allow-list (domains)
+  --deny-list FILE      deployment deny-list (domains)
+  --popular-domains FILE  popular registrable domains; default <data dir>/domains/top-10000.csv.gz,
+                        none = off
   --brands FILE         popular-domain list for the brand features
                         (default <data dir>/domains/top-10000.csv.gz; $VIGIL_DATA_DIR)
   --help
@@ -80,7 +92,10 @@ int run_eval(int argc, char** argv) {
     std::filesystem::path model_dir = install_root() / "models" / "url";
     std::filesystem::path brands;
     DataOptionParser data_options;
-    bool json = false, dedupe = false;
+    bool json = false, dedupe = false, model_only = false;
+    std::vector<intel::FeedSpec> feeds;
+    intel::FeedFormat feed_format = intel::FeedFormat::kPlain;
+    std::filesystem::path feed_db, allow_list, deny_list, popular_domains;
     std::optional<ml::Split> split;
     std::optional<double> threshold;
     std::filesystem::path scores_out;
@@ -104,7 +119,21 @@ int run_eval(int argc, char** argv) {
         } else if (a == "--dedupe") {
             dedupe = true;
         } else if (a == "--model-only") {
-            // Nothing else is in the verdict yet (see --help).
+            model_only = true;
+        } else if (a == "--feed" || a == "--feed-format" || a == "--db" || a == "--allow-list" ||
+                   a == "--deny-list" || a == "--popular-domains") {
+            const char* v = value();
+            if (v == nullptr) return std::cerr << "vigil eval: " << a << " needs a value\n", 2;
+            if (a == "--feed") {
+                feeds.push_back(intel::FeedSpec{"feed" + std::to_string(feeds.size() + 1), feed_format, v});
+            } else if (a == "--feed-format") {
+                auto f = intel::feed_format_from_string(v);
+                if (!f) return std::cerr << "vigil eval: " << f.error().message << "\n", 2;
+                feed_format = *f;
+            } else {
+                (a == "--db" ? feed_db : a == "--allow-list" ? allow_list : a == "--deny-list" ? deny_list
+                                                                                               : popular_domains) = v;
+            }
         } else if (a == "--split") {
             const char* v = value();
             const std::string_view s = v == nullptr ? "" : v;
@@ -154,8 +183,56 @@ int run_eval(int argc, char** argv) {
     if (split) ml::keep_split(*data, *split);
 
     features::UrlFeatureExtractor extractor(rt.psl, rt.brands);
-    const ml::UrlScores scored = ml::score_urls(rt.model.forest, *data, extractor);
+    ml::UrlScores scored = ml::score_urls(rt.model.forest, *data, extractor);
     const double th = threshold.value_or(rt.model.threshold);
+    // The full verdict: run every scored URL through the server's checker with the intel rules, and
+    // count it as predicted phishing exactly when the final verdict is "phishing".
+    size_t rule_changed = 0;
+    intel::IntelState intel_state;
+    if (!model_only) {
+        if (!feed_db.empty()) {
+            auto db = store::Database::open(feed_db);
+            if (!db) return std::cerr << "vigil eval: " << feed_db.string() << ": " << db.error().message << "\n", 1;
+            if (Status s = intel::load_stored_feeds(*db, intel_state); !s) {
+                return std::cerr << "vigil eval: " << s.error().message << "\n", 1;
+            }
+        }
+        for (intel::FeedSpec& f : feeds) {
+            f.format = feed_format;
+            auto text = intel::fetch_feed_text(f.location);
+            if (!text) return std::cerr << "vigil eval: feed " << f.location << ": " << text.error().message << "\n", 1;
+            auto st = intel::apply_feed_text(f, *text, intel_state, nullptr, intel::unix_now_ms());
+            if (!st) return std::cerr << "vigil eval: feed " << f.location << ": " << st.error().message << "\n", 1;
+        }
+        api::IntelRuleSet set;
+        set.feeds = &intel_state;
+        for (auto [path, list] : {std::pair{&allow_list, &set.allow}, std::pair{&deny_list, &set.deny}}) {
+            if (path->empty()) continue;
+            auto loaded = intel::DomainList::load(*path);
+            if (!loaded) return std::cerr << "vigil eval: " << loaded.error().message << "\n", 1;
+            *list = std::move(*loaded);
+        }
+        auto popular = load_popular_domains(popular_domains);
+        if (!popular) return std::cerr << "vigil eval: " << popular.error().message << "\n", 1;
+        set.popular = std::move(*popular);
+        api::UrlCheckerOptions options;
+        options.cache_capacity = 0;
+        options.explain = api::ExplainMode::kNever;
+        options.rules = api::make_intel_rules(std::move(set));
+        api::UrlChecker checker(api::UrlModel{&rt.model.forest, th, rt.model.name, rt.model.version}, rt.psl,
+                                rt.brands, options);
+        const float below = std::nextafter(static_cast<float>(th), 0.0f);
+        for (size_t k = 0; k < scored.urls.size(); ++k) {
+            auto verdict = checker.check(scored.urls[k]->url);
+            if (!verdict) continue;  // parsed for the model; keep the model score
+            const bool phishing = verdict->verdict->verdict == api::VerdictLabel::kPhishing;
+            const float before = scored.scores[k];
+            float& score = scored.scores[k];
+            if (phishing && score < th) score = std::max(static_cast<float>(verdict->verdict->score), static_cast<float>(th));
+            if (!phishing && score >= th) score = below;
+            if (score != before) ++rule_changed;
+        }
+    }
     if (!scores_out.empty()) {
         std::ofstream out(scores_out, std::ios::trunc);
         out << "url,label,score\n";
@@ -198,7 +275,9 @@ int run_eval(int argc, char** argv) {
         out += ",\"model\":{\"name\":" + str(rt.model.name) + ",\"version\":" + str(rt.model.version) +
                ",\"dir\":" + str(model_dir.string()) + "}";
         out += ",\"unparseable\":" + std::to_string(scored.unparseable);
-        out += ",\"model_only\":true";  // the verdict is the model alone for now (see --help)
+        out += std::string(",\"model_only\":") + (model_only ? "true" : "false");
+        out += ",\"rule_changed\":" + std::to_string(rule_changed);
+        out += ",\"feed_full_hashes\":" + std::to_string(intel_state.snapshot()->size());
         out += ",\"sources\":[";
         for (size_t src = 0; src < data->sources.size(); ++src) {
             std::string so = ml::to_json(per_source[src]);
@@ -220,6 +299,12 @@ int run_eval(int argc, char** argv) {
         std::cout << "\n";
     }
     if (scored.unparseable > 0) std::cout << scored.unparseable << " URLs did not parse and were not scored\n";
+    if (model_only) {
+        std::cout << "verdict: model only\n";
+    } else {
+        std::cout << "verdict: full (model + rules; " << intel_state.snapshot()->size() << " feed full hashes); "
+                  << rule_changed << " decisions changed by a rule\n";
+    }
     if (per_source.size() > 1) {
         for (size_t src = 0; src < per_source.size(); ++src) print_text(data->sources[src].path, per_source[src]);
     }

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "vigil/cli/commands.hpp"
+#include "vigil/cli/intel_commands.hpp"
 #include "vigil/cli/local_commands.hpp"
 #include "vigil/cli/pcap_commands.hpp"
 
@@ -22,6 +23,8 @@ commands:
   eval     evaluate a model: vigil eval url --model DIR --data FILE [--json]
            vigil eval traffic [--model DIR] --data FILE --format nsl-kdd [--json]
   pcap     connections and verdicts from a packet capture: vigil pcap FILE [--json]
+  intel    threat feeds: vigil intel import FILE --format phishtank|openphish|urlhaus|plain
+  lookup   check URLs against a server's threat lists by hash prefix: vigil lookup URL... --server URL
   version  print the version, features version and build information
 
 Run 'vigil <command> --help' for the options of a command.
@@ -44,6 +47,8 @@ int main(int argc, char** argv) {
     if (command == "train") return vigil::cli::run_train(sub_argc, sub_argv);
     if (command == "eval") return vigil::cli::run_eval(sub_argc, sub_argv);
     if (command == "pcap") return vigil::cli::run_pcap(sub_argc, sub_argv);
+    if (command == "intel") return vigil::cli::run_intel(sub_argc, sub_argv);
+    if (command == "lookup") return vigil::cli::run_lookup(sub_argc, sub_argv);
     if (command == "version" || command == "--version") return vigil::cli::run_version(sub_argc, sub_argv);
     std::cerr << "vigil: unknown command '" << command << "'\n\n" << kUsage;
     return 2;

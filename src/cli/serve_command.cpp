@@ -7,11 +7,14 @@
 #include <string>
 
 #include "vigil/api/check_routes.hpp"
+#include "vigil/api/intel_routes.hpp"
 #include "vigil/api/system_routes.hpp"
 #include "vigil/api/url_checker.hpp"
 #include "live_traffic.hpp"
+#include "vigil/cli/intel_commands.hpp"
 #include "vigil/cli/local_commands.hpp"
 #include "vigil/cli/runtime.hpp"
+#include "vigil/cli/traffic_service.hpp"
 #include "vigil/core/config.hpp"
 #include "vigil/server/http_server.hpp"
 #include "vigil/store/url_check_queue.hpp"
@@ -109,6 +112,14 @@ int run_serve(int argc, char** argv) {
     }
     UrlRuntime& rt = **runtime;
 
+    // Threat intel: stored feeds, background refresh, verdict rules (see intel_serving.cpp).
+    auto intel_serving = start_intel_serving(config);
+    if (!intel_serving) {
+        std::cerr << "vigil serve: " << intel_serving.error().message << "\n";
+        return 2;
+    }
+    IntelServing& intel = **intel_serving;
+
     auto db = store::Database::open(config.db_path);
     if (!db) {
         std::cerr << "vigil serve: cannot open database " << config.db_path << ": " << db.error().message << "\n";
@@ -127,6 +138,7 @@ int run_serve(int argc, char** argv) {
     checker_options.explain = config.exact_explanations == "always"  ? api::ExplainMode::kAlways
                               : config.exact_explanations == "never" ? api::ExplainMode::kNever
                                                                      : api::ExplainMode::kFlagged;
+    checker_options.rules = intel.rules;
     api::UrlModel model{&rt.model.forest, rt.model.threshold, rt.model.name, rt.model.version};
     api::UrlChecker checker(model, rt.psl, rt.brands, checker_options);
 
@@ -150,7 +162,34 @@ int run_serve(int argc, char** argv) {
                                                std::string(api::to_string(v.severity)), v.model_version,
                                                check.took_us});
     });
+    // Traffic predictions, alerts, statistics and the capture monitor (issue 3): see cli/traffic_service.
+    auto traffic = TrafficService::start(config);
+    if (!traffic) {
+        std::cerr << "vigil serve: cannot open database " << config.db_path << ": " << traffic.error().message << "\n";
+        return 2;
+    }
+    TrafficService& traffic_service = **traffic;
+    traffic_service.add_routes(router, [&](api::LiveStatistics& live) {
+        live.http_requests = http_metrics.total_requests();
+        live.http_p50_s = http_metrics.latency_quantile_seconds(0.5);
+        live.http_p90_s = http_metrics.latency_quantile_seconds(0.9);
+        live.http_p99_s = http_metrics.latency_quantile_seconds(0.99);
+        live.url_cache_hits = checker.cache().hits();
+        live.url_cache_misses = checker.cache().misses();
+        live.url_model_name = rt.model.name;
+        live.url_model_version = rt.model.version;
+        live.write_queue_depth = queue_ptr->depth();
+        live.write_queue_dropped = queue_ptr->dropped();
+    });
+
+    api::IntelRoutesOptions intel_options;
+    intel_options.negative_cache_s = config.feed_refresh_s;
+    api::add_intel_routes(router, intel.state, intel_options);
     api::SystemRoutesHooks hooks;
+    hooks.degraded = [&traffic_service]() -> std::vector<std::string> {
+        if (traffic_service.model() != nullptr) return {};
+        return {traffic_service.unavailable_reason()};
+    };
     hooks.not_ready_reason = [queue_ptr]() -> std::string {
         return queue_ptr->write_errors() > 0 && queue_ptr->written() == 0 ? "database writes are failing" : "";
     };
@@ -167,6 +206,10 @@ int run_serve(int argc, char** argv) {
                "# TYPE vigil_explanations_total counter\n";
         out += "vigil_explanations_total{method=\"treeshap\"} " + std::to_string(st.exact_explanations.load()) + "\n";
         out += "vigil_explanations_total{method=\"path\"} " + std::to_string(st.path_explanations.load()) + "\n";
+        append_counter(out, "vigil_rule_overrides_total", "Answers changed by a rule (feed, allow/deny list, ...).",
+                       st.rule_overrides.load());
+        append_counter(out, "vigil_intel_full_hashes", "Listed full hashes in the threat index.",
+                       intel.state.snapshot()->size(), "gauge");
         append_counter(out, "vigil_cache_hits_total", "Verdict cache hits.", checker.cache().hits());
         append_counter(out, "vigil_cache_misses_total", "Verdict cache misses.", checker.cache().misses());
         append_counter(out, "vigil_cache_entries", "Verdicts in the cache.", checker.cache().size(), "gauge");
@@ -176,6 +219,7 @@ int run_serve(int argc, char** argv) {
                        queue_ptr->dropped());
         append_counter(out, "vigil_write_queue_written_total", "Rows written to the database.", queue_ptr->written());
         append_counter(out, "vigil_write_queue_errors_total", "Failed write batches.", queue_ptr->write_errors());
+        traffic_service.append_prometheus(out);
         if (live != nullptr) live->append_metrics(out);
     };
     api::add_system_routes(router, hooks);
@@ -187,6 +231,7 @@ int run_serve(int argc, char** argv) {
     server_options.max_body_bytes = config.max_body_bytes;
     server_options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
     server::HttpServer server(server_options, router, http_metrics);
+    server.add_event_feed("/ws/alerts", traffic_service.alert_feed());
     auto port = server.listen();
     if (!port) {
         std::cerr << "vigil serve: " << port.error().message << "\n";
@@ -198,11 +243,15 @@ int run_serve(int argc, char** argv) {
     if (live != nullptr) {
         std::cout << "vigil: capturing on " << live->monitor().interface() << std::endl;
     }
+    intel.refresher->start();
     server.run();
+    intel.refresher->stop();
     if (*live_traffic) (*live_traffic)->stop();
     queue->shutdown();
-    std::cout << "vigil: stopped; " << queue->written() << " rows written, " << queue->dropped() << " dropped"
-              << std::endl;
+    traffic_service.shutdown();
+    std::cout << "vigil: stopped; " << queue->written() << " rows written, " << queue->dropped() << " dropped; "
+              << traffic_service.written() << " traffic records written, " << traffic_service.dropped()
+              << " dropped" << std::endl;
     return 0;
 }
 

@@ -162,6 +162,41 @@ Status set_log_level(ServerConfig& c, std::string_view value, const std::string&
     return Status::success();
 }
 
+Status set_alert_severity(ServerConfig& c, std::string_view value, const std::string& where) {
+    std::string up;
+    for (char ch : value) up.push_back(ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 32) : ch);
+    if (up != "INFO" && up != "LOW" && up != "MEDIUM" && up != "HIGH") {
+        return bad_value(where, value, "one of INFO, LOW, MEDIUM, HIGH");
+    }
+    c.alert_min_severity = up;
+// NAME=FORMAT:LOCATION, checked for shape here; the intel module knows the formats and checks them again.
+Status add_feeds(ServerConfig& c, std::string_view value, const std::string& where) {
+    constexpr std::string_view kExpected = "NAME=FORMAT:LOCATION (e.g. phishtank=phishtank:/data/verified_online.csv)";
+    std::string added;
+    size_t i = 0;
+    while (i < value.size()) {
+        while (i < value.size() && (value[i] == ' ' || value[i] == '\t' || value[i] == '\n')) ++i;
+        size_t j = i;
+        while (j < value.size() && !(value[j] == ' ' || value[j] == '\t' || value[j] == '\n')) ++j;
+        if (j > i) {
+            const std::string_view spec = value.substr(i, j - i);
+            const size_t eq = spec.find('=');
+            const size_t colon = eq == std::string_view::npos ? eq : spec.find(':', eq + 1);
+            if (eq == 0 || colon == std::string_view::npos || colon + 1 == spec.size() ||
+                spec.find('\0') != std::string_view::npos) {
+                return bad_value(where, spec, kExpected);
+            }
+            if (!added.empty()) added += ' ';
+            added += spec;
+        }
+        i = j;
+    }
+    if (added.empty()) return Status::success();
+    if (!c.feeds.empty()) c.feeds += ' ';
+    c.feeds += added;
+    return Status::success();
+}
+
 using SC = ServerConfig;
 constexpr uint64_t kGiB = uint64_t{1} << 30;
 
@@ -178,6 +213,9 @@ const std::array kSettings = {
     Setting{"server", "max_url_bytes", "VIGIL_MAX_URL_BYTES", "max-url-bytes", "BYTES", Kind::kInteger,
             set_uint<std::size_t, &SC::max_url_bytes, 1, 1 << 20>, get_uint<std::size_t, &SC::max_url_bytes>,
             "Longest URL accepted for checking (longer: 413)."},
+    Setting{"server", "max_predict_batch", "VIGIL_MAX_PREDICT_BATCH", "max-predict-batch", "RECORDS", Kind::kInteger,
+            set_uint<std::size_t, &SC::max_predict_batch, 1, 1'000'000>, get_uint<std::size_t, &SC::max_predict_batch>,
+            "Most connection records per /api/v1/predict/batch (more: 413); the body limit applies too."},
     Setting{"server", "read_timeout_ms", "VIGIL_READ_TIMEOUT_MS", "read-timeout-ms", "MS", Kind::kInteger,
             set_uint<uint32_t, &SC::read_timeout_ms, 1, 3'600'000>, get_uint<uint32_t, &SC::read_timeout_ms>,
             "Time allowed to receive one request, headers and body."},
@@ -201,12 +239,38 @@ const std::array kSettings = {
     Setting{"model", "exact_explanations", "VIGIL_EXPLANATIONS", "explanations", "MODE", Kind::kString,
             set_explanations, get_string<&SC::exact_explanations>,
             "When verdicts carry exact TreeSHAP contributions: flagged | always | never."},
+    Setting{"model", "traffic_dir", "VIGIL_TRAFFIC_MODEL", "traffic-model", "DIR", Kind::kString,
+            set_path<&SC::traffic_model_dir, false>, get_path<&SC::traffic_model_dir>,
+            "Traffic model directory; when missing, /api/v1/predict answers 503 and URL checks still run."},
     Setting{"cache", "capacity", "VIGIL_CACHE_CAPACITY", "cache-capacity", "ENTRIES", Kind::kInteger,
             set_uint<std::size_t, &SC::cache_capacity, 0, 100'000'000>, get_uint<std::size_t, &SC::cache_capacity>,
             "Verdicts kept in memory; 0 disables the cache."},
     Setting{"cache", "ttl_s", "VIGIL_CACHE_TTL_S", "cache-ttl-s", "SECONDS", Kind::kInteger,
             set_uint<uint32_t, &SC::cache_ttl_s, 0, 31'536'000>, get_uint<uint32_t, &SC::cache_ttl_s>,
             "How long a cached verdict stays valid; 0 = until evicted."},
+    Setting{"alerts", "min_severity", "VIGIL_ALERT_MIN_SEVERITY", "alert-min-severity", "LEVEL", Kind::kString,
+            set_alert_severity, get_string<&SC::alert_min_severity>,
+            "Traffic predictions at or above this severity raise an alert: INFO | LOW | MEDIUM | HIGH."},
+    Setting{"alerts", "fold_window_s", "VIGIL_ALERT_FOLD_WINDOW_S", "alert-fold-window-s", "SECONDS", Kind::kInteger,
+            set_uint<uint32_t, &SC::alert_fold_window_s, 0, 86'400>, get_uint<uint32_t, &SC::alert_fold_window_s>,
+            "Alerts with the same source and family within this many seconds fold into one with a count; 0 = never."},
+    Setting{"intel", "feeds", "VIGIL_FEEDS", "feed", "NAME=FORMAT:LOCATION", Kind::kString, add_feeds,
+            get_string<&SC::feeds>,
+            "Threat feed to load and refresh (repeatable; space-separated in TOML/env; adds to other sources). "
+            "FORMAT: phishtank | openphish | urlhaus | plain; LOCATION: a file (.gz ok) or an http(s) URL."},
+    Setting{"intel", "feed_refresh_s", "VIGIL_FEED_REFRESH_S", "feed-refresh-s", "SECONDS", Kind::kInteger,
+            set_uint<uint32_t, &SC::feed_refresh_s, 1, 604'800>, get_uint<uint32_t, &SC::feed_refresh_s>,
+            "Seconds between feed refreshes."},
+    Setting{"intel", "allow_list", "VIGIL_ALLOW_LIST", "allow-list", "FILE", Kind::kString,
+            set_path<&SC::allow_list, true>, get_path<&SC::allow_list>,
+            "Domains (one per line) whose URLs are benign unless a feed lists them."},
+    Setting{"intel", "deny_list", "VIGIL_DENY_LIST", "deny-list", "FILE", Kind::kString,
+            set_path<&SC::deny_list, true>, get_path<&SC::deny_list>,
+            "Domains (one per line) whose URLs are phishing."},
+    Setting{"intel", "popular_domains", "VIGIL_POPULAR_DOMAINS", "popular-domains", "FILE", Kind::kString,
+            set_path<&SC::popular_domains, true>, get_path<&SC::popular_domains>,
+            "Popular registrable domains: the model alone calls them at most suspicious; "
+            "empty = <data dir>/domains/top-10000.csv.gz, none = off."},
     Setting{"log", "level", "VIGIL_LOG_LEVEL", "log-level", "LEVEL", Kind::kString, set_log_level,
             get_string<&SC::log_level>, "trace | debug | info | warn | error | critical | off."},
 };
@@ -322,7 +386,7 @@ Status apply_toml(ServerConfig& config, std::string_view toml_text, std::string_
             return make_error(ErrorCode::kInvalidArgument, "unknown key '" + section + "' in " + std::string(source) +
                                                                line_suffix(section_node) + suggestion(section) +
                                                                "; settings live in the tables [server], [storage], "
-                                                               "[model], [cache], [log]");
+                                                               "[model], [cache], [alerts], [intel], [log]");
         }
         for (auto&& [key, node] : *section_node.as_table()) {
             const std::string full = section + "." + std::string(key.str());

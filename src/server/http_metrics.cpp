@@ -1,6 +1,8 @@
 #include "vigil/server/http_metrics.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <limits>
 
 namespace vigil::server {
 
@@ -43,6 +45,26 @@ uint64_t HttpMetrics::total_requests() const {
     size_t n = used_.load(std::memory_order_acquire);
     for (size_t i = 0; i < n; ++i) total += series_[i].count.load(std::memory_order_relaxed);
     return total;
+}
+
+double HttpMetrics::latency_quantile_seconds(double q, std::string_view route) const {
+    std::array<uint64_t, kBucketsSeconds.size()> buckets{};
+    uint64_t total = 0;
+    const size_t n = used_.load(std::memory_order_acquire);
+    for (size_t i = 0; i < n; ++i) {
+        const Series& s = series_[i];
+        if (!route.empty() && s.route != route) continue;
+        total += s.count.load(std::memory_order_relaxed);
+        for (size_t b = 0; b < buckets.size(); ++b) buckets[b] += s.buckets[b].load(std::memory_order_relaxed);
+    }
+    if (total == 0) return 0;
+    const double rank = std::clamp(q, 0.0, 1.0) * static_cast<double>(total);
+    uint64_t cumulative = 0;
+    for (size_t b = 0; b < buckets.size(); ++b) {
+        cumulative += buckets[b];
+        if (static_cast<double>(cumulative) >= rank && cumulative > 0) return kBucketsSeconds[b];
+    }
+    return std::numeric_limits<double>::infinity();
 }
 
 void HttpMetrics::append_prometheus(std::string& out) const {

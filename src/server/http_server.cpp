@@ -6,6 +6,8 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
 #include <iostream>
 #include <mutex>
 #include <unordered_set>
@@ -20,6 +22,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
 api::Method to_method(http::verb v) {
@@ -62,6 +65,86 @@ struct Shared {
     // itself in its destructor, so a pointer in the set always refers to a live object.
     std::mutex sessions_mutex;
     std::unordered_set<Session*> sessions;
+    // WebSocket paths and the feeds they push (fixed before run()).
+    std::vector<std::pair<std::string, api::EventFeed*>> feeds;
+};
+
+// One WebSocket subscriber of an EventFeed. Messages are queued on the session's strand and written one at a
+// time; a client that falls kMaxQueued messages behind is closed rather than buffered without bound. What the
+// client sends is read and discarded (that is how its close frame is noticed).
+class FeedSession : public std::enable_shared_from_this<FeedSession> {
+public:
+    FeedSession(tcp::socket&& socket, api::EventFeed& feed) : ws_(std::move(socket)), feed_(feed) {}
+    ~FeedSession() {
+        if (subscription_ != 0) feed_.unsubscribe(subscription_);
+    }
+
+    void run(http::request<http::string_body> request) {
+        ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+        ws_.read_message_max(4096);
+        // Subscribe before the handshake completes: a client that sees the 101 and at once causes an event must
+        // get it. Messages wait in the queue until the handshake is done.
+        std::weak_ptr<FeedSession> weak = shared_from_this();
+        auto executor = ws_.get_executor();
+        subscription_ = feed_.subscribe([weak, executor](const api::EventFeed::Message& message) {
+            if (auto self = weak.lock()) asio::post(executor, [self, message] { self->enqueue(message); });
+        });
+        ws_.async_accept(request, beast::bind_front_handler(&FeedSession::on_accept, shared_from_this()));
+    }
+
+private:
+    static constexpr size_t kMaxQueued = 1024;
+
+    void on_accept(beast::error_code ec) {
+        if (ec) return stop();
+        accepted_ = true;
+        if (!queue_.empty()) write_next();
+        read();
+    }
+
+    void read() {
+        ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t n) {
+            if (ec) return self->stop();
+            self->buffer_.consume(n);
+            self->read();
+        });
+    }
+
+    void enqueue(const api::EventFeed::Message& message) {
+        if (stopped_) return;
+        if (queue_.size() >= kMaxQueued) {
+            stop();
+            beast::error_code ignored;
+            beast::get_lowest_layer(ws_).socket().close(ignored);
+            return;
+        }
+        queue_.push_back(message);
+        if (accepted_ && queue_.size() == 1) write_next();
+    }
+
+    void write_next() {
+        ws_.text(true);
+        ws_.async_write(asio::buffer(*queue_.front()), [self = shared_from_this()](beast::error_code ec, size_t) {
+            if (ec) return self->stop();
+            self->queue_.pop_front();
+            if (!self->queue_.empty()) self->write_next();
+        });
+    }
+
+    void stop() {
+        stopped_ = true;
+        queue_.clear();
+        if (subscription_ != 0) feed_.unsubscribe(subscription_);
+        subscription_ = 0;
+    }
+
+    websocket::stream<beast::tcp_stream> ws_;
+    api::EventFeed& feed_;
+    uint64_t subscription_ = 0;
+    beast::flat_buffer buffer_;
+    std::deque<api::EventFeed::Message> queue_;
+    bool accepted_ = false;
+    bool stopped_ = false;
 };
 
 // Timeouts: instead of arming a timer for every read (which re-programs the reactor and wakes
@@ -131,6 +214,17 @@ private:
             r.close = true;
             shared_.metrics.observe("malformed", r.status, 0.0);
             return write(std::move(r), false, 11);
+        }
+        if (websocket::is_upgrade(parser_->get())) {
+            std::string_view target(parser_->get().target().data(), parser_->get().target().size());
+            target = target.substr(0, target.find('?'));
+            for (auto& [path, feed] : shared_.feeds) {
+                if (path != target) continue;
+                shared_.metrics.observe(path, 101, 0.0);
+                // The WebSocket session takes the socket over; this HTTP session ends here.
+                std::make_shared<FeedSession>(stream_.release_socket(), *feed)->run(parser_->release());
+                return;
+            }
         }
         shared_.in_flight.fetch_add(1, std::memory_order_acq_rel);
         const auto start = std::chrono::steady_clock::now();
@@ -230,7 +324,7 @@ private:
 
 struct HttpServer::Impl {
     Impl(HttpServerOptions options, const api::Router& router, HttpMetrics& metrics)
-        : shared{std::move(options), router, metrics, {false}, {0}, {}, {}},
+        : shared{std::move(options), router, metrics, {false}, {0}, {}, {}, {}},
           io(static_cast<int>(threads())),
           acceptor(io),
           signals(io, SIGTERM, SIGINT),
@@ -338,5 +432,9 @@ void HttpServer::run() {
 }
 
 void HttpServer::stop() { impl_->begin_shutdown(); }
+
+void HttpServer::add_event_feed(std::string path, api::EventFeed& feed) {
+    impl_->shared.feeds.emplace_back(std::move(path), &feed);
+}
 
 }  // namespace vigil::server

@@ -133,8 +133,44 @@ CREATE TABLE audit_log (
 CREATE INDEX idx_audit_log_ts ON audit_log(ts_ms);
 )sql";
 
+// Version 2: traffic alerts are folded in memory (same source and family within a window), so a threat row
+// carries how many predictions it stands for; predictions and threats name the traffic source and family.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE threats ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE threats ADD COLUMN family TEXT NOT NULL DEFAULT '';
+ALTER TABLE threats ADD COLUMN traffic_record_id INTEGER REFERENCES traffic_records(id) ON DELETE SET NULL;
+ALTER TABLE threats ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE threats ADD COLUMN last_ts_ms INTEGER;
+CREATE INDEX idx_threats_ack_id ON threats(acknowledged, id);
+ALTER TABLE predictions ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE predictions ADD COLUMN family TEXT NOT NULL DEFAULT '';
+// Version 3 (intel): threat-feed entries as Safe Browsing full hashes (hex) of the listed expressions, and the
+// feeds they came from. Entries a feed drops are deleted on refresh; first_seen_ms survives refreshes.
+constexpr const char* kSchemaV3Intel = R"sql(
+CREATE TABLE intel_sources (
+    name            TEXT PRIMARY KEY,
+    format          TEXT    NOT NULL DEFAULT '',
+    location        TEXT    NOT NULL DEFAULT '',
+    entries         INTEGER NOT NULL DEFAULT 0,
+    last_refresh_ms INTEGER,
+    last_status     TEXT    NOT NULL DEFAULT '',
+    last_error      TEXT    NOT NULL DEFAULT ''
+);
+CREATE TABLE intel_entries (
+    source        TEXT    NOT NULL,
+    hash          TEXT    NOT NULL,           -- SHA-256 of the expression, lower-case hex
+    expression    TEXT    NOT NULL,           -- e.g. evil.example/login/
+    threat        TEXT    NOT NULL DEFAULT 'phishing',
+    first_seen_ms INTEGER NOT NULL,
+    last_seen_ms  INTEGER NOT NULL,
+    PRIMARY KEY (source, hash)
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kSchemaV1},
+    Migration{2, "traffic alert folding: threats.count/source/family, predictions.source/family", kSchemaV2},
+    Migration{3, "threat-intel feeds", kSchemaV3Intel},
 };
 
 }  // namespace

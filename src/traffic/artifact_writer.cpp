@@ -98,7 +98,8 @@ Status write_traffic_artifacts(const std::filesystem::path& dir, const TrafficTr
     md << "# Traffic model report\n\nCreated " << r.created_utc << ". Training rows " << r.train_rows << ", validation rows "
        << r.valid_rows << " (deterministic stratified split by family), " << r.num_features
        << " features after preprocessing.\n\nAll figures are on the validation split; each model's threshold was chosen "
-          "there too (max F1 with FPR <= the configured bound), so they are optimistic. Selected: **"
+          "there too ("
+       << r.threshold_rule << "), so they are optimistic. Selected: **"
        << best.algorithm << "** (highest validation F1; ties to ROC-AUC, then speed).\n\n## Binary head (normal vs attack)\n\n"
        << comparison_markdown(r) << "\nµs/prediction: binary and family heads of one encoded row, single thread.\n\n"
        << "## Family head of the selected model\n\n" << family_markdown(r, best) << "\n## Figures\n\n";

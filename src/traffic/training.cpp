@@ -313,6 +313,10 @@ Result<TrafficTrainResult> train_traffic_models(const TrafficData& data, const T
     const Encoded tr = encode(*pre, train), va = encode(*pre, valid);
     TrafficTrainResult result;
     result.created_utc = utc_now_iso();
+    result.threshold_rule = (options.threshold_rule == TrafficTrainOptions::ThresholdRule::kF1
+                                 ? "the maximum F1 with FPR <= "
+                                 : "the lowest threshold with FPR <= ") +
+                            std::to_string(options.max_fpr);
     result.families = families;
     result.train_rows = tr.rows;
     result.valid_rows = va.rows;

@@ -2,17 +2,38 @@
 #include <openssl/evp.h>
 
 #include <cassert>
+#include <memory>
 
 #include "vigil/url/url.hpp"
 
 namespace vigil::url {
 
+namespace {
+
+// OpenSSL 3 looks the algorithm up again on every EVP_sha256() digest (an "implicit fetch"), which costs
+// more than hashing a short expression: fetch it once, and reuse one digest context per thread
+// (about 3x faster per lookup expression, see docs/benchmarks.md "Threat intel").
+const EVP_MD* sha256_md() {
+    static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);  // lives as long as the process
+    return md;
+}
+
+struct CtxFree {
+    void operator()(EVP_MD_CTX* ctx) const noexcept { EVP_MD_CTX_free(ctx); }
+};
+
+}  // namespace
+
 Sha256Digest sha256(std::string_view data) {
     Sha256Digest digest{};
     unsigned int size = 0;
-    // EVP_Digest only fails on allocation failure or a missing SHA-256 provider; both are fatal
+    thread_local std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
+    // These only fail on allocation failure or a missing SHA-256 provider; both are fatal
     // misconfigurations of OpenSSL rather than bad input.
-    const int ok = EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr);
+    int ok = ctx != nullptr && sha256_md() != nullptr && EVP_DigestInit_ex2(ctx.get(), sha256_md(), nullptr) == 1 &&
+             EVP_DigestUpdate(ctx.get(), data.data(), data.size()) == 1 &&
+             EVP_DigestFinal_ex(ctx.get(), digest.data(), &size) == 1;
+    if (!ok) ok = EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr);
     assert(ok == 1 && size == digest.size());
     (void)ok;
     return digest;

@@ -3,6 +3,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vigil/api/router.hpp"
 
@@ -11,6 +12,8 @@ namespace vigil::api {
 struct SystemRoutesHooks {
     // Empty string = ready; otherwise the reason the server is not ready.
     std::function<std::string()> not_ready_reason;
+    // Parts that do not work while the rest does (e.g. no traffic model): /ready stays 200 and lists them.
+    std::function<std::vector<std::string>()> degraded;
     // Appends the Prometheus text exposition.
     std::function<void(std::string&)> render_metrics;
 };

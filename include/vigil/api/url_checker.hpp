@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "vigil/api/url_verdict.hpp"
+#include "vigil/api/verdict_rules.hpp"
 #include "vigil/cache/sharded_lru_cache.hpp"
 #include "vigil/core/result.hpp"
 #include "vigil/domain/brand_list.hpp"
@@ -36,11 +37,14 @@ struct UrlCheckerOptions {
     size_t top_reasons = 5;
     size_t cache_capacity = 100000;
     int64_t cache_ttl_ms = 3600 * 1000;
+    // Applied per request on top of the (cached) model verdict; see verdict_rules.hpp.
+    std::vector<std::shared_ptr<const VerdictRule>> rules;
 };
 
 struct UrlCheckerStats {
     std::atomic<uint64_t> benign{0}, suspicious{0}, phishing{0}, invalid{0};
     std::atomic<uint64_t> exact_explanations{0}, path_explanations{0};
+    std::atomic<uint64_t> rule_overrides{0};  // answers (cached or not) where a rule hit
 };
 
 class UrlChecker {
@@ -56,12 +60,14 @@ public:
     const UrlModel& model() const { return model_; }
 
 private:
+    std::shared_ptr<const UrlVerdict> apply_rules(std::shared_ptr<const UrlVerdict> model);
     std::shared_ptr<const UrlVerdict> score(const url::ParsedUrl& parsed, std::string canonical, bool force_exact);
 
     UrlModel model_;
     const domain::PublicSuffixList& psl_;
     features::UrlFeatureExtractor extractor_;
     UrlCheckerOptions options_;
+    bool hash_expressions_ = false;
     cache::ShardedLruCache<std::shared_ptr<const UrlVerdict>> cache_;
     UrlCheckerStats stats_;
 };

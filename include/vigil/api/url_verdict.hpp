@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "vigil/url/url.hpp"
+
 namespace vigil::api {
 
 enum class VerdictLabel : uint8_t { kBenign, kSuspicious, kPhishing };
@@ -36,6 +38,9 @@ struct UrlVerdict {
     std::string explanation;    // "treeshap" (exact) or "path" (Saabas approximation)
     std::string model_name;
     std::string model_version;
+    // SHA-256 of the URL's lookup expressions, computed once per canonical URL when a rule needs them
+    // (threat-feed lookups); not serialised.
+    std::vector<url::Sha256Digest> expression_hashes;
 };
 
 // One answer to one request: the shared verdict plus what is particular to this request.

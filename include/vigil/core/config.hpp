@@ -33,6 +33,21 @@ struct ServerConfig {
     // "flagged" (phishing/suspicious only) | "always" | "never". Validated on every set.
     std::string exact_explanations = "flagged";
     std::string log_level = "info";   // trace | debug | info | warn | error | critical | off
+    // Traffic (issue 3): the model served by /api/v1/predict and when predictions raise alerts.
+    std::filesystem::path traffic_model_dir = "models/traffic";
+    std::size_t max_predict_batch = 10000;     // records per /api/v1/predict/batch (more: 413)
+    std::string alert_min_severity = "MEDIUM";  // INFO | LOW | MEDIUM | HIGH
+    uint32_t alert_fold_window_s = 60;          // identical alerts (source, family) within it fold; 0 = never
+
+    // Threat intel (src/intel). Feeds: "NAME=FORMAT:LOCATION" separated by spaces; every source (file,
+    // environment, each --feed flag) adds feeds rather than replacing them.
+    std::string feeds;
+    uint32_t feed_refresh_s = 3600;
+    std::filesystem::path allow_list;       // deployment allow-list: domains whose URLs are benign
+    std::filesystem::path deny_list;        // deployment deny-list: domains whose URLs are phishing
+    // Popular registrable domains (at most "suspicious" on the model alone); "" = <data dir>/domains/
+    // top-10000.csv.gz, "none" = no popular-domain rule.
+    std::filesystem::path popular_domains;
 
     // threads, with 0 resolved to the number of hardware threads (at least 1).
     unsigned effective_threads() const;

@@ -19,6 +19,9 @@ public:
     void observe(std::string_view route, unsigned status, double seconds);
     void append_prometheus(std::string& out) const;
     uint64_t total_requests() const;
+    // Upper bucket bound (seconds) under which a fraction q of the requests of `route` finished (all routes when
+    // empty); +inf when it lies past the last bucket, 0 when there were none. For /api/v1/statistics.
+    double latency_quantile_seconds(double q, std::string_view route = {}) const;
 
 private:
     struct Series {

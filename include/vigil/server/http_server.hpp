@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "vigil/api/event_feed.hpp"
 #include "vigil/api/router.hpp"
 #include "vigil/core/result.hpp"
 #include "vigil/server/http_metrics.hpp"
@@ -28,6 +29,10 @@ public:
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
+
+    // Serves `path` as a WebSocket endpoint that pushes every message published on `feed` as a text frame
+    // (WS /ws/alerts). Call before run(); `feed` must outlive the server.
+    void add_event_feed(std::string path, api::EventFeed& feed);
 
     // Binds and listens; returns the bound port.
     Result<uint16_t> listen();

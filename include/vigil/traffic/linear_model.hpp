@@ -23,7 +23,7 @@ std::string linear_model_json(std::span<const LinearHead> heads);
 
 struct LinearTrainParams {
     double c = 1.0;       // LIBLINEAR cost
-    double eps = 0.01;    // stopping tolerance
+    double eps = 0.1;     // stopping tolerance (LIBLINEAR's default for the dual solver)
     bool balance = true;  // class weights so both classes carry the same total weight
 };
 

@@ -65,6 +65,7 @@ struct TrafficTrainResult {
     std::vector<std::string> families;  // attack families with heads
     size_t train_rows = 0, valid_rows = 0, num_features = 0;
     std::string created_utc;
+    std::string threshold_rule;  // in words, for the report
 };
 
 // (stage such as "gb binary", iteration, total, validation metric)

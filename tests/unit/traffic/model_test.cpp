@@ -282,6 +282,55 @@ TEST(SelectBest, HighestF1ThenAucThenSpeed) {
     EXPECT_EQ(select_best(c), 0u);
 }
 
+TEST(TrafficTraining, GenericCsvWithTextLabelsTrainsEndToEnd) {
+    // 600 synthetic connections: benign (tcp, moderate bytes), ddos (udp, high rate), scan (tcp, 0 bytes, many ports).
+    TempDir dir;
+    const fs::path csv = dir.path / "flows.csv";
+    {
+        std::ofstream out(csv);
+        out << "proto,bytes,rate,ports,label\n";
+        uint64_t x = 12345;
+        auto next = [&x] {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            return static_cast<double>(x >> 11) / 9007199254740992.0;
+        };
+        for (int i = 0; i < 600; ++i) {
+            const int kind = i % 3;
+            if (kind == 0) out << "tcp," << 500 + 2000 * next() << "," << 10 * next() << "," << 1 + static_cast<int>(3 * next()) << ",benign\n";
+            if (kind == 1) out << "udp," << 100 * next() << "," << 500 + 500 * next() << ",1,ddos\n";
+            if (kind == 2) out << (next() < 0.5 ? "tcp" : "icmp") << ",0," << 20 * next() << "," << 50 + static_cast<int>(100 * next()) << ",scan\n";
+        }
+    }
+    auto data = load_traffic_csv(csv, {.label_column = "label"});
+    ASSERT_TRUE(data) << data.error().message;
+    auto o = fast_options();
+    o.algorithms = {"gb", "svm", "nn"};
+    o.preprocess.min_count = 1;
+    o.nn.max_epochs = 40;  // 480 rows: small batches, more epochs
+    o.nn.batch_size = 16;
+    o.nn.patience = 5;
+    auto r = train_traffic_models(*data, o);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->families, (std::vector<std::string>{"ddos", "scan"}));
+    for (const auto& c : r->candidates) {
+        SCOPED_TRACE(c.algorithm);
+        EXPECT_GT(c.valid.roc_auc, 0.99);
+        EXPECT_GT(c.family_accuracy, 0.95);
+        auto a = artifact_from_files(memory_reader(c));
+        ASSERT_TRUE(a);
+        auto model = make_traffic_model(std::move(*a));
+        Record flood;
+        flood.values.resize(4);
+        flood.values[0].text = "udp";
+        flood.values[1].number = 40;
+        flood.values[2].number = 900;
+        flood.values[3].number = 1;
+        auto v = model->score(flood);
+        ASSERT_TRUE(v);
+        EXPECT_EQ(v->family, "ddos");
+    }
+}
+
 TEST(TrafficTraining, RefusesUnknownLearnerAndOneClassData) {
     auto o = fast_options();
     o.algorithms = {"gb", "knn"};
