@@ -17,7 +17,7 @@ const char* live_traffic_help() {
            "  --capture IFACE          capture on IFACE (needs root or CAP_NET_RAW); attacks are logged\n"
            "                           to stderr as JSON lines and counted in /metrics\n"
            "  --capture-filter BPF     only packets matching this tcpdump filter\n"
-           "  --traffic-model DIR      default: models/traffic-packets of this installation\n\n";
+           "  --capture-model DIR      packet model for --capture (default: models/traffic-packets)\n\n";
 }
 
 bool take_live_traffic_flag(std::string_view name, const std::string& value, LiveTrafficOptions& options) {
@@ -25,7 +25,7 @@ bool take_live_traffic_flag(std::string_view name, const std::string& value, Liv
         options.interface = value;
     } else if (name == "capture-filter") {
         options.filter = value;
-    } else if (name == "traffic-model") {
+    } else if (name == "capture-model") {
         options.model_dir = value;
     } else {
         return false;
