@@ -8,6 +8,7 @@
 
 #include "vigil/api/check_routes.hpp"
 #include "vigil/api/intel_routes.hpp"
+#include "vigil/api/domain_routes.hpp"
 #include "vigil/api/system_routes.hpp"
 #include "vigil/api/url_checker.hpp"
 #include "live_traffic.hpp"
@@ -154,6 +155,8 @@ int run_serve(int argc, char** argv) {
                                                std::string(api::to_string(v.severity)), v.model_version,
                                                check.took_us});
     });
+    // Domain reports share the URL checker's lookalike detector (one index in memory).
+    api::add_domain_routes(router, rt.psl, checker.lookalike());
     // Traffic predictions, alerts, statistics and the capture monitor (issue 3): see cli/traffic_service.
     auto traffic = TrafficService::start(config);
     if (!traffic) {
