@@ -2,8 +2,13 @@
 
 #include <cstdio>
 
+#include <atomic>
+#include <chrono>
+
 #include "flow_json.hpp"
+#include "vigil/api/traffic_ingest.hpp"
 #include "vigil/cli/runtime.hpp"
+#include "vigil/cli/traffic_service.hpp"
 
 namespace vigil::cli {
 
@@ -12,7 +17,7 @@ const char* live_traffic_help() {
            "  --capture IFACE          capture on IFACE (needs root or CAP_NET_RAW); attacks are logged\n"
            "                           to stderr as JSON lines and counted in /metrics\n"
            "  --capture-filter BPF     only packets matching this tcpdump filter\n"
-           "  --capture-model DIR      default: models/traffic-packets of this installation\n\n";
+           "  --capture-model DIR      packet model for --capture (default: models/traffic-packets)\n\n";
 }
 
 bool take_live_traffic_flag(std::string_view name, const std::string& value, LiveTrafficOptions& options) {
@@ -26,6 +31,43 @@ bool take_live_traffic_flag(std::string_view name, const std::string& value, Liv
         return false;
     }
     return true;
+}
+
+std::function<void(const traffic::ScoredConnection&)> traffic_service_sink(
+    TrafficService& service, std::shared_ptr<api::TrafficJob> job, const LiveTraffic* const* live) {
+    // Runs on the capture thread only, so the "last seen" counters need no lock.
+    struct State {
+        std::string source;
+        uint64_t packets_reported = 0;
+    };
+    auto state = std::make_shared<State>();
+    state->source = "live:" + job->name();
+    return [&service, job = std::move(job), live, state](const traffic::ScoredConnection& s) {
+        job->add_flows(1);
+        if (*live != nullptr) {
+            const auto stats = (*live)->monitor().stats();
+            if (stats.capture.packets > state->packets_reported) {
+                job->add_packets(stats.capture.packets - state->packets_reported, 0);
+                state->packets_reported = stats.capture.packets;
+            }
+            job->set_drops(stats.capture.kernel_drops + stats.capture.interface_drops);
+        }
+        api::TrafficIngest* ingest = service.ingest();
+        if (s.verdict == nullptr || ingest == nullptr) return;
+        const auto& c = s.flow.connection;
+        api::IngestContext context;
+        context.source = state->source;
+        context.job = job.get();
+        context.connection.src_addr = c.orig.to_string();
+        context.connection.dst_addr = c.resp.to_string();
+        if (c.protocol != traffic::ip_proto::kIcmp) {
+            context.connection.src_port = c.orig_port;
+            context.connection.dst_port = c.resp_port;
+        }
+        context.connection.packets_out = c.orig_packets;
+        context.connection.packets_in = c.resp_packets;
+        ingest->ingest(s.flow.record, *s.verdict, context);
+    };
 }
 
 LiveTraffic::~LiveTraffic() {

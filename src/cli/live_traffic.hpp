@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "vigil/api/traffic_monitor.hpp"
 #include "vigil/core/result.hpp"
 #include "vigil/traffic/live_monitor.hpp"
 
@@ -17,12 +18,12 @@ namespace vigil::cli {
 struct LiveTrafficOptions {
     std::string interface;         // --capture IFACE (empty: no live capture)
     std::string filter;            // --capture-filter BPF
-    std::filesystem::path model_dir;  // --traffic-model DIR (default models/traffic-packets)
+    std::filesystem::path model_dir;  // --capture-model DIR (default models/traffic-packets)
 };
 
 // Help lines for serve --help.
 const char* live_traffic_help();
-// Consumes serve's --capture, --capture-filter and --traffic-model; false for any other flag.
+// Consumes serve's --capture, --capture-filter and --capture-model; false for any other flag.
 bool take_live_traffic_flag(std::string_view name, const std::string& value, LiveTrafficOptions& options);
 
 class LiveTraffic {
@@ -39,6 +40,14 @@ private:
     std::unique_ptr<traffic::TrafficModel> model_;
     std::unique_ptr<traffic::LiveTrafficMonitor> monitor_;
 };
+
+class TrafficService;
+
+// The sink that hands every scored live connection to the traffic service (traffic_records/predictions,
+// alerts in `threats` and on /ws/alerts, the monitor job's counters and recent verdicts) and keeps the
+// job's packet and drop counts current. `live` is read for the capture counters once it is set.
+std::function<void(const traffic::ScoredConnection&)> traffic_service_sink(
+    TrafficService& service, std::shared_ptr<api::TrafficJob> job, const LiveTraffic* const* live);
 
 // Null when no interface was asked for. Without a traffic model in the build or on disk this is an error.
 Result<std::unique_ptr<LiveTraffic>> start_live_traffic(

@@ -143,14 +143,6 @@ int run_serve(int argc, char** argv) {
     api::UrlModel model{&rt.model.forest, rt.model.threshold, rt.model.name, rt.model.version};
     api::UrlChecker checker(model, rt.psl, rt.brands, checker_options);
 
-    // Live capture (traffic-pcap): scored by the packet model; null without --capture.
-    auto live_traffic = start_live_traffic(live_options);
-    if (!live_traffic) {
-        std::cerr << "vigil serve: " << live_traffic.error().message << "\n";
-        return 2;
-    }
-    const LiveTraffic* live = live_traffic->get();
-
     server::HttpMetrics http_metrics;
     api::Router router;
     api::CheckRoutesOptions check_options;
@@ -172,6 +164,23 @@ int run_serve(int argc, char** argv) {
         return 2;
     }
     TrafficService& traffic_service = **traffic;
+
+    // Live capture (traffic-pcap): scored by the packet model and fed to the traffic service like any
+    // prediction (records, alerts, /ws/alerts, the monitor's "live" job); null without --capture.
+    const LiveTraffic* live = nullptr;
+    std::shared_ptr<api::TrafficJob> capture_job;
+    std::function<void(const traffic::ScoredConnection&)> capture_sink;
+    if (!live_options.interface.empty()) {
+        capture_job = traffic_service.monitor().start_job(live_options.interface, "live", unix_ms());
+        capture_sink = traffic_service_sink(traffic_service, capture_job, &live);
+    }
+    auto live_traffic = start_live_traffic(live_options, capture_sink);
+    if (!live_traffic) {
+        if (capture_job) capture_job->finish(unix_ms(), live_traffic.error().message);
+        std::cerr << "vigil serve: " << live_traffic.error().message << "\n";
+        return 2;
+    }
+    live = live_traffic->get();
     traffic_service.add_routes(router, [&](api::LiveStatistics& live) {
         live.http_requests = http_metrics.total_requests();
         live.http_p50_s = http_metrics.latency_quantile_seconds(0.5);
@@ -249,7 +258,10 @@ int run_serve(int argc, char** argv) {
     intel.refresher->start();
     server.run();
     intel.refresher->stop();
-    if (*live_traffic) (*live_traffic)->stop();
+    if (*live_traffic) {
+        (*live_traffic)->stop();  // the last connections reach the traffic service before it shuts down
+        capture_job->finish(unix_ms());
+    }
     queue->shutdown();
     traffic_service.shutdown();
     std::cout << "vigil: stopped; " << queue->written() << " rows written, " << queue->dropped() << " dropped; "

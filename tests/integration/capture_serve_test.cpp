@@ -1,6 +1,7 @@
 // vigil serve --capture lo: a real SYN scan (nmap) on loopback is scored by the traffic model inside the
 // server, logged as attacks on stderr and counted in /metrics. Skips when not root or nmap is missing.
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 #include <unistd.h>
 
 #include <chrono>
@@ -67,6 +68,36 @@ TEST(ServeCapture, ScanOnLoopbackIsScoredAndCounted) {
     EXPECT_GE(metric(body, "vigil_capture_packets_total"), 600);
     EXPECT_EQ(metric(body, "vigil_capture_decode_errors_total"), 0);
     EXPECT_GE(metric(body, "vigil_capture_attacks_total"), 0.9 * 300) << body;
+
+    // The traffic service saw them: a "live" job in the monitor, and alerts from "live:lo".
+    auto monitor = server.get("/api/v1/monitor/traffic");
+    ASSERT_EQ(monitor.status, 200);
+    const boost::json::value monitor_doc = boost::json::parse(monitor.body);
+    const auto& doc = monitor_doc.as_object();
+    bool job_found = false;
+    for (const auto& j : doc.at("jobs").as_array()) {
+        const auto& job = j.as_object();
+        if (job.at("kind").as_string() != "live" || job.at("name").as_string() != "lo") continue;
+        job_found = true;
+        EXPECT_EQ(job.at("state").as_string(), "running");
+        EXPECT_GE(job.at("flows").as_int64(), 300);
+        EXPECT_GT(job.at("packets").as_int64(), 0);
+        EXPECT_GE(job.at("attacks").as_int64(), 270);
+    }
+    EXPECT_TRUE(job_found) << monitor.body.substr(0, 2000);
+    ASSERT_FALSE(doc.at("recent_verdicts").as_array().empty());
+    EXPECT_EQ(doc.at("recent_verdicts").as_array()[0].as_object().at("source").as_string(), "live:lo");
+    bool alert_found = false;
+    for (int i = 0; i < 50 && !alert_found; ++i) {
+        auto alerts = server.get("/api/v1/alerts");
+        ASSERT_EQ(alerts.status, 200);
+        const boost::json::value list = boost::json::parse(alerts.body);  // keeps the array alive
+        for (const auto& a : list.as_object().at("alerts").as_array()) {
+            alert_found = alert_found || a.as_object().at("source").as_string() == "live:lo";
+        }
+        if (!alert_found) std::this_thread::sleep_for(100ms);
+    }
+    EXPECT_TRUE(alert_found) << "no alert from live:lo in /api/v1/alerts";
     EXPECT_EQ(server.terminate(), 0);
     // Every attack is one EVE-like JSON line on stderr.
     const std::string out = server.output();

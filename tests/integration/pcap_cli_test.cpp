@@ -119,13 +119,13 @@ TEST(PcapCli, FeaturesOnlyJson) {
 }
 
 TEST(PcapCli, VerdictsAndAttacksOnly) {
-    const fs::path file = capture("nmap_xmas_scan_evilfingers.pcap.gz");
+    const fs::path file = capture("small_syn_portscan.pcap.gz");  // 29 connections: scoring stays cheap
     if (!fs::exists(file)) GTEST_SKIP() << file << " is missing";
     if (!fs::exists(packet_model() / "metadata.json")) GTEST_SKIP() << "no traffic model in the tree";
     auto r = vigil_pcap("--json --quiet --model " + packet_model().string() + " " + file.string());
     ASSERT_EQ(r.status, 0);
     auto lines = json_lines(r.out);
-    ASSERT_EQ(lines.size(), 1001u);
+    ASSERT_EQ(lines.size(), 30u);
     int64_t attacks = 0;
     for (size_t i = 0; i + 1 < lines.size(); ++i) {
         const auto& v = lines[i].at("verdict").as_object();
@@ -139,7 +139,7 @@ TEST(PcapCli, VerdictsAndAttacksOnly) {
         EXPECT_TRUE(v.at("model").as_object().contains("version"));
     }
     EXPECT_EQ(lines.back().at("attacks").as_int64(), attacks);
-    EXPECT_GE(attacks, 900);
+    EXPECT_GE(attacks, 26);
 
     auto only = vigil_pcap("--json --quiet --attacks-only --model " + packet_model().string() + " " + file.string());
     ASSERT_EQ(only.status, 0);
@@ -147,8 +147,8 @@ TEST(PcapCli, VerdictsAndAttacksOnly) {
 
     auto text = vigil_pcap("--quiet --model " + packet_model().string() + " " + file.string());
     ASSERT_EQ(text.status, 0);
-    EXPECT_NE(text.out.find("192.168.1.10:"), std::string::npos);
-    EXPECT_NE(text.out.find("summary: 2000 packets, 0 decode errors, 1000 connections"), std::string::npos);
+    EXPECT_NE(text.out.find("10.100.25.14:"), std::string::npos);
+    EXPECT_NE(text.out.find("summary: 29 packets, 0 decode errors, 29 connections"), std::string::npos);
 }
 
 TEST(PcapCli, CorruptCaptureReportsWhatWasRead) {

@@ -129,6 +129,7 @@ struct Observed {
     size_t scan_rej = 0;
     size_t scan_strong = 0;    // with rerror_rate >= 0.8 and count >= 50, as NSL-KDD's probes
     size_t scan_flagged = 0;
+    size_t scan_scored = 0;
     size_t http = 0;
     size_t http_sf = 0;
     size_t http_with_bytes = 0;
@@ -146,6 +147,7 @@ struct Observed {
             scan_rej += s.flow.flag == "REJ";
             scan_strong += s.flow.record.values[26].number >= 0.8 && s.flow.record.values[22].number >= 50;
             scan_flagged += flagged;
+            scan_scored += s.verdict != nullptr;
         } else if (resp == kHttpHost && c.resp_port == http_port) {
             ++http;
             http_sf += s.flow.flag == "SF";
@@ -179,7 +181,8 @@ void expect_scan_and_http(const Observed& o, const char* where) {
     EXPECT_EQ(o.http_sf, o.http);
     EXPECT_EQ(o.http_with_bytes, o.http);
     if (packet_model() != nullptr) {
-        EXPECT_GE(static_cast<double>(o.scan_flagged), 0.9 * static_cast<double>(o.scan));
+        EXPECT_GE(o.scan_scored, 90u);
+        EXPECT_GE(static_cast<double>(o.scan_flagged), 0.9 * static_cast<double>(o.scan_scored));
         EXPECT_LE(o.http_flagged, 1u);
     }
 }
@@ -205,10 +208,14 @@ TEST(LiveCaptureLoopback, ScanIsAScanAndHttpIsNot) {
     LiveCaptureOptions options;
     options.interface = "lo";
     options.bpf_filter = filter;
+    size_t scan_seen = 0;
     auto capture = LiveCapture::open(options, [&](const FinishedConnection& flow) {
         const TrafficModel* model = packet_model();
         Result<TrafficVerdict> verdict = make_error(ErrorCode::kInternal, "no model");
-        if (model != nullptr) verdict = model->score(flow.record);
+        // Every HTTP connection and every 10th scan connection is scored (scoring with explanations is
+        // the slow part, under ASan especially); the shares below are over the scored ones.
+        const bool scan_flow = flow.connection.resp.to_string() == kScanHost;
+        if (model != nullptr && (!scan_flow || scan_seen++ % 10 == 0)) verdict = model->score(flow.record);
         std::lock_guard lock(mutex);
         live.add(ScoredConnection{flow, verdict.ok() ? &verdict.value() : nullptr, nullptr}, http_port);
     });
@@ -247,9 +254,18 @@ TEST(LiveCaptureLoopback, ScanIsAScanAndHttpIsNot) {
     ASSERT_TRUE(file.ok()) << file.error().message;
     Observed offline;
     offline.since_us = since_us;
+    size_t offline_scan_seen = 0;
     CaptureAnalysisOptions analysis;
-    analysis.model = packet_model();
-    analysis.on_connection = [&](const ScoredConnection& s) { offline.add(s, http_port); };
+    analysis.on_connection = [&](const ScoredConnection& s) {
+        const TrafficModel* model = packet_model();
+        const bool scan_flow = s.flow.connection.resp.to_string() == kScanHost;
+        if (model == nullptr || (scan_flow && offline_scan_seen++ % 10 != 0)) {
+            offline.add(ScoredConnection{s.flow, nullptr, nullptr}, http_port);
+            return;
+        }
+        auto verdict = model->score(s.flow.record);
+        offline.add(ScoredConnection{s.flow, verdict.ok() ? &verdict.value() : nullptr, nullptr}, http_port);
+    };
     auto summary = analyze_capture(*file, analysis);
     ASSERT_TRUE(summary.ok()) << summary.error().message;
     expect_scan_and_http(offline, "tcpdump file");
