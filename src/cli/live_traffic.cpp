@@ -12,7 +12,8 @@ const char* live_traffic_help() {
            "  --capture IFACE          capture on IFACE (needs root or CAP_NET_RAW); attacks are logged\n"
            "                           to stderr as JSON lines and counted in /metrics\n"
            "  --capture-filter BPF     only packets matching this tcpdump filter\n"
-           "  --traffic-model DIR      default: models/traffic-packets of this installation\n\n";
+           "  --capture-model DIR      default: models/traffic-packets of this installation\n"
+           "                           (--traffic-model is the /api/v1/predict model)\n\n";
 }
 
 bool take_live_traffic_flag(std::string_view name, const std::string& value, LiveTrafficOptions& options) {
@@ -20,7 +21,7 @@ bool take_live_traffic_flag(std::string_view name, const std::string& value, Liv
         options.interface = value;
     } else if (name == "capture-filter") {
         options.filter = value;
-    } else if (name == "traffic-model") {
+    } else if (name == "capture-model") {
         options.model_dir = value;
     } else {
         return false;
@@ -42,7 +43,7 @@ Result<std::unique_ptr<LiveTraffic>> start_live_traffic(
     auto model = traffic::load_traffic_model(model_dir);
     if (!model) {
         return make_error(model.error().code,
-                          "--capture: cannot load the traffic model from " + model_dir.string() + ": " +
+                          "--capture: cannot load the capture model (--capture-model) from " + model_dir.string() + ": " +
                               model.error().message);
     }
     live->model_ = std::move(model.value());

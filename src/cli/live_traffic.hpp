@@ -17,12 +17,13 @@ namespace vigil::cli {
 struct LiveTrafficOptions {
     std::string interface;         // --capture IFACE (empty: no live capture)
     std::string filter;            // --capture-filter BPF
-    std::filesystem::path model_dir;  // --traffic-model DIR (default models/traffic-packets)
+    std::filesystem::path model_dir;  // --capture-model DIR (default models/traffic-packets)
 };
 
 // Help lines for serve --help.
 const char* live_traffic_help();
-// Consumes serve's --capture, --capture-filter and --traffic-model; false for any other flag.
+// Consumes serve's --capture, --capture-filter and --capture-model; false for any other flag (--traffic-model is the
+// /api/v1/predict model, a config setting).
 bool take_live_traffic_flag(std::string_view name, const std::string& value, LiveTrafficOptions& options);
 
 class LiveTraffic {

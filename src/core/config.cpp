@@ -169,6 +169,9 @@ Status set_alert_severity(ServerConfig& c, std::string_view value, const std::st
         return bad_value(where, value, "one of INFO, LOW, MEDIUM, HIGH");
     }
     c.alert_min_severity = up;
+    return Status::success();
+}
+
 // NAME=FORMAT:LOCATION, checked for shape here; the intel module knows the formats and checks them again.
 Status add_feeds(ServerConfig& c, std::string_view value, const std::string& where) {
     constexpr std::string_view kExpected = "NAME=FORMAT:LOCATION (e.g. phishtank=phishtank:/data/verified_online.csv)";

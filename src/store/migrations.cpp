@@ -144,6 +144,8 @@ ALTER TABLE threats ADD COLUMN last_ts_ms INTEGER;
 CREATE INDEX idx_threats_ack_id ON threats(acknowledged, id);
 ALTER TABLE predictions ADD COLUMN source TEXT NOT NULL DEFAULT '';
 ALTER TABLE predictions ADD COLUMN family TEXT NOT NULL DEFAULT '';
+)sql";
+
 // Version 3 (intel): threat-feed entries as Safe Browsing full hashes (hex) of the listed expressions, and the
 // feeds they came from. Entries a feed drops are deleted on refresh; first_seen_ms survives refreshes.
 constexpr const char* kSchemaV3Intel = R"sql(

@@ -47,7 +47,7 @@ TEST(ServeCapture, ScanOnLoopbackIsScoredAndCounted) {
     if (!fs::exists("/usr/bin/nmap")) GTEST_SKIP() << "nmap is not installed";
     if (!fs::exists(traffic_model_dir() / "metadata.json")) GTEST_SKIP() << "no traffic model in the tree";
     vigil::testing::TestServer server({"--capture", "lo", "--capture-filter", std::string("host ") + kScanHost,
-                                       "--traffic-model", traffic_model_dir().string()});
+                                       "--capture-model", traffic_model_dir().string()});
     ASSERT_TRUE(server.running()) << server.output();
     std::this_thread::sleep_for(300ms);
     const std::string scan = std::string("nmap -sS -n -Pn -T5 --max-retries 0 -p 1-300 ") + kScanHost +
@@ -77,7 +77,7 @@ TEST(ServeCapture, ScanOnLoopbackIsScoredAndCounted) {
 
 TEST(ServeCapture, BadInterfaceIsAStartError) {
     if (!fs::exists(traffic_model_dir() / "metadata.json")) GTEST_SKIP() << "no traffic model in the tree";
-    vigil::testing::TestServer server({"--capture", "no-such-interface0", "--traffic-model",
+    vigil::testing::TestServer server({"--capture", "no-such-interface0", "--capture-model",
                                        traffic_model_dir().string()});
     EXPECT_FALSE(server.running());
     EXPECT_NE(server.output().find("no-such-interface0"), std::string::npos) << server.output();
