@@ -142,8 +142,17 @@ int run_serve(int argc, char** argv) {
     api::UrlModel model{&rt.model.forest, rt.model.threshold, rt.model.name, rt.model.version};
     api::UrlChecker checker(model, rt.psl, rt.brands, checker_options);
 
-    // Live capture (traffic-pcap): scored by the packet model; null without --capture.
-    auto live_traffic = start_live_traffic(live_options);
+    // Traffic predictions, alerts, statistics and the capture monitor (issue 3): see cli/traffic_service.
+    auto traffic = TrafficService::start(config);
+    if (!traffic) {
+        std::cerr << "vigil serve: cannot open database " << config.db_path << ": " << traffic.error().message << "\n";
+        return 2;
+    }
+    TrafficService& traffic_service = **traffic;
+
+    // Live capture (traffic-pcap): scored by the packet model; null without --capture. Its scored connections go
+    // through the traffic service (stored, alerts, /ws/alerts, /api/v1/monitor/traffic).
+    auto live_traffic = start_live_traffic(live_options, traffic_service.capture_sink(live_options.interface));
     if (!live_traffic) {
         std::cerr << "vigil serve: " << live_traffic.error().message << "\n";
         return 2;
@@ -162,13 +171,6 @@ int run_serve(int argc, char** argv) {
                                                std::string(api::to_string(v.severity)), v.model_version,
                                                check.took_us});
     });
-    // Traffic predictions, alerts, statistics and the capture monitor (issue 3): see cli/traffic_service.
-    auto traffic = TrafficService::start(config);
-    if (!traffic) {
-        std::cerr << "vigil serve: cannot open database " << config.db_path << ": " << traffic.error().message << "\n";
-        return 2;
-    }
-    TrafficService& traffic_service = **traffic;
     traffic_service.add_routes(router, [&](api::LiveStatistics& live) {
         live.http_requests = http_metrics.total_requests();
         live.http_p50_s = http_metrics.latency_quantile_seconds(0.5);

@@ -5,6 +5,9 @@
 #include "vigil/api/problem.hpp"
 #include "vigil/cli/runtime.hpp"
 #include "vigil/store/traffic_tables.hpp"
+#ifdef VIGIL_HAVE_TRAFFIC_MODEL
+#include "vigil/traffic/capture_analysis.hpp"
+#endif
 
 namespace vigil::cli {
 namespace {
@@ -150,6 +153,42 @@ void TrafficService::add_routes(api::Router& router, std::function<void(api::Liv
     });
 }
 
+std::function<void(const traffic::ScoredConnection&)> TrafficService::capture_sink(const std::string& interface) {
+#ifdef VIGIL_HAVE_TRAFFIC_MODEL
+    if (interface.empty() || !ingest_) return {};
+    // The capture builds NSL-KDD rows; storing them under another schema's names would mislabel every value.
+    const auto& mine = model_->input_schema().fields;
+    const auto& kdd = traffic::nsl_kdd_schema().fields;
+    bool same = mine.size() == kdd.size();
+    for (std::size_t i = 0; same && i < mine.size(); ++i) same = mine[i].name == kdd[i].name;
+    if (!same) {
+        std::cerr << "vigil: warning: the traffic model's schema is not NSL-KDD's; live connections are not stored\n";
+        return {};
+    }
+    capture_job_ = monitor_.start_job(interface, "live", api::unix_now_ms());
+    return [ingest = ingest_.get(), job = capture_job_.get(), source = "live:" + interface](
+               const traffic::ScoredConnection& s) {
+        const auto& c = s.flow.connection;
+        job->add_flows(1);
+        job->add_packets(uint64_t{c.orig_packets} + c.resp_packets, c.orig_bytes + c.resp_bytes);
+        if (s.verdict == nullptr) return;
+        api::IngestContext ctx;
+        ctx.source = source;
+        ctx.job = job;
+        ctx.connection.src_addr = c.orig.to_string();
+        ctx.connection.dst_addr = c.resp.to_string();
+        ctx.connection.src_port = c.orig_port;
+        ctx.connection.dst_port = c.resp_port;
+        ctx.connection.packets_out = c.orig_packets;
+        ctx.connection.packets_in = c.resp_packets;
+        ingest->ingest(s.flow.record, *s.verdict, ctx);
+    };
+#else
+    (void)interface;
+    return {};
+#endif
+}
+
 void TrafficService::append_prometheus(std::string& out) const {
     if (!ingest_ || !queue_) return;
     const auto& c = ingest_->counters();
@@ -170,6 +209,7 @@ void TrafficService::append_prometheus(std::string& out) const {
 }
 
 void TrafficService::shutdown() {
+    if (capture_job_) capture_job_->finish(api::unix_now_ms());
     if (queue_) queue_->shutdown();
 }
 

@@ -1,6 +1,7 @@
 // vigil serve --capture lo: a real SYN scan (nmap) on loopback is scored by the traffic model inside the
 // server, logged as attacks on stderr and counted in /metrics. Skips when not root or nmap is missing.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -67,7 +68,23 @@ TEST(ServeCapture, ScanOnLoopbackIsScoredAndCounted) {
     EXPECT_GE(metric(body, "vigil_capture_packets_total"), 600);
     EXPECT_EQ(metric(body, "vigil_capture_decode_errors_total"), 0);
     EXPECT_GE(metric(body, "vigil_capture_attacks_total"), 0.9 * 300) << body;
+    // The traffic service saw the same connections: a live job in the monitor, alerts from "live:lo".
+    const auto monitor = server.get("/api/v1/monitor/traffic");
+    EXPECT_NE(monitor.body.find("\"name\":\"lo\",\"kind\":\"live\""), std::string::npos) << monitor.body;
+    EXPECT_NE(monitor.body.find("\"source\":\"live:lo\""), std::string::npos) << monitor.body.substr(0, 2000);
+    const auto alerts = server.get("/api/v1/alerts");
+    EXPECT_NE(alerts.body.find("\"source\":\"live:lo\""), std::string::npos) << alerts.body.substr(0, 2000);
     EXPECT_EQ(server.terminate(), 0);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(server.db_path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM traffic_records WHERE source = 'live:lo' AND "
+                                     "src_addr IS NOT NULL", -1, &st, nullptr),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_GE(sqlite3_column_int64(st, 0), 300);  // every scored connection was stored
+    sqlite3_finalize(st);
+    sqlite3_close(db);
     // Every attack is one EVE-like JSON line on stderr.
     const std::string out = server.output();
     EXPECT_NE(out.find("vigil: capturing on lo"), std::string::npos) << out.substr(0, 2000);

@@ -18,6 +18,10 @@
 #include "vigil/store/database.hpp"
 #include "vigil/traffic/traffic_model.hpp"
 
+namespace vigil::traffic {
+struct ScoredConnection;
+}
+
 namespace vigil::cli {
 
 class TrafficService {
@@ -36,6 +40,11 @@ public:
     api::TrafficMonitor& monitor() { return monitor_; }
     // Raised alerts as {"event":"alert_raised","alert":{...}} messages, for WS /ws/alerts.
     api::EventFeed& alert_feed() { return alert_feed_; }
+
+    // For `serve --capture IFACE`: stores every scored connection as source "live:IFACE", raises alerts and counts
+    // it in a monitor job. Empty (a no-op) without a traffic model whose schema is NSL-KDD's (the capture's
+    // records are NSL-KDD rows). Called on the capture thread; never blocks.
+    std::function<void(const traffic::ScoredConnection&)> capture_sink(const std::string& interface);
 
     void append_prometheus(std::string& out) const;
     // Stops accepting records and writes every accepted one. Call after the HTTP server has stopped.
@@ -57,6 +66,7 @@ private:
     std::unique_ptr<store::Database> reader_;
     int64_t started_ms_ = 0;
     std::size_t max_predict_batch_ = 10000;
+    std::shared_ptr<api::TrafficJob> capture_job_;
 };
 
 }  // namespace vigil::cli
