@@ -56,7 +56,8 @@ Result<UrlCheck> UrlChecker::check(std::string_view input, bool force_exact) {
 std::shared_ptr<const UrlVerdict> UrlChecker::score(const url::ParsedUrl& parsed, std::string canonical,
                                                     bool force_exact) {
     features::FeatureVector row{};
-    extractor_.extract(parsed, row);
+    domain::LookalikeMatch lookalike;
+    extractor_.extract(parsed, row, &lookalike);
     const ml::Forest& forest = *model_.forest;
     // The cheap explanation's walk also yields the margin (bit-identical to predict_margin), so a
     // verdict that ends with it walks the forest once; exact TreeSHAP is added when needed.
@@ -111,11 +112,17 @@ std::shared_ptr<const UrlVerdict> UrlChecker::score(const url::ParsedUrl& parsed
     std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
                       [&](uint16_t a, uint16_t b) { return std::fabs(contributions[a]) > std::fabs(contributions[b]); });
     const auto names = features::feature_names();
-    v.reasons.reserve(k);
+    v.reasons.reserve(k + 1);
+    // Rule hit: the host imitates a protected domain (the model weighs it through the
+    // lookalike_* features; the rule names the technique and the domain).
+    if (lookalike) {
+        v.reasons.push_back(Reason{"rule", "lookalike:" + std::string(domain::to_string(lookalike.technique)),
+                                   1.0, 0.0, std::string(lookalike.lookalike_of)});
+    }
     for (size_t i = 0; i < k; ++i) {
         const uint16_t f = order[i];
         if (contributions[f] == 0.0f) break;
-        v.reasons.push_back(Reason{"feature", std::string(names[f]), row[f], contributions[f]});
+        v.reasons.push_back(Reason{"feature", std::string(names[f]), row[f], contributions[f], {}});
     }
     return verdict;
 }

@@ -47,6 +47,7 @@ void append_verdict_json(std::string& out, std::string_view url, const UrlCheck&
         w.field("name", r.name);
         w.field("value", r.value);
         w.field("contribution", r.contribution);
+        if (!r.detail.empty()) w.field("detail", r.detail);
         w.end_object();
     }
     w.end_array();

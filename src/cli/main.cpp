@@ -4,6 +4,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "vigil/cli/brand_command.hpp"
 #include "vigil/cli/commands.hpp"
 #include "vigil/cli/intel_commands.hpp"
 #include "vigil/cli/local_commands.hpp"
@@ -25,6 +26,7 @@ commands:
   pcap     connections and verdicts from a packet capture: vigil pcap FILE [--json]
   intel    threat feeds: vigil intel import FILE --format phishtank|openphish|urlhaus|plain
   lookup   check URLs against a server's threat lists by hash prefix: vigil lookup URL... --server URL
+  brand    brand lookalikes: vigil brand permute DOMAIN [--json], vigil brand check HOST...
   version  print the version, features version and build information
 
 Run 'vigil <command> --help' for the options of a command.
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
     if (command == "check") return vigil::cli::run_check(sub_argc, sub_argv);
     if (command == "train") return vigil::cli::run_train(sub_argc, sub_argv);
     if (command == "eval") return vigil::cli::run_eval(sub_argc, sub_argv);
+    if (command == "brand") return vigil::cli::run_brand(sub_argc, sub_argv);
     if (command == "pcap") return vigil::cli::run_pcap(sub_argc, sub_argv);
     if (command == "intel") return vigil::cli::run_intel(sub_argc, sub_argv);
     if (command == "lookup") return vigil::cli::run_lookup(sub_argc, sub_argv);

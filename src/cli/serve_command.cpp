@@ -8,6 +8,7 @@
 
 #include "vigil/api/check_routes.hpp"
 #include "vigil/api/intel_routes.hpp"
+#include "vigil/api/domain_routes.hpp"
 #include "vigil/api/system_routes.hpp"
 #include "vigil/api/url_checker.hpp"
 #include "live_traffic.hpp"
@@ -171,6 +172,8 @@ int run_serve(int argc, char** argv) {
                                                std::string(api::to_string(v.severity)), v.model_version,
                                                check.took_us});
     });
+    // Domain reports share the URL checker's lookalike detector (one index in memory).
+    api::add_domain_routes(router, rt.psl, checker.lookalike());
     traffic_service.add_routes(router, [&](api::LiveStatistics& live) {
         live.http_requests = http_metrics.total_requests();
         live.http_p50_s = http_metrics.latency_quantile_seconds(0.5);

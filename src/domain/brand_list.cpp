@@ -58,6 +58,7 @@ bool BrandList::is_stop_word(std::string_view label) {
 }
 
 void BrandList::add(std::string_view domain, size_t rank, const PublicSuffixList* psl) {
+    if (ranked_.size() < rank) ranked_.resize(rank);
     auto ascii = to_ascii(domain);
     if (!ascii.ok() || ascii->empty()) return;
     std::string_view host = ascii.value();
@@ -73,6 +74,7 @@ void BrandList::add(std::string_view domain, size_t rank, const PublicSuffixList
     const size_t dot = label.rfind('.');
     if (dot != std::string_view::npos) label = label.substr(dot + 1);
 
+    ranked_[rank - 1] = std::string(reg);
     domains_.insert(reg, static_cast<uint32_t>(rank));
     if (reg != host) domains_.insert(host, static_cast<uint32_t>(rank));
     if (label.size() >= kMinBrandLength && label != reg && valid_brand_chars(label) && !is_stop_word(label) &&

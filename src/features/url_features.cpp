@@ -30,6 +30,8 @@ constexpr std::array<std::string_view, kNumFeatures> kNames = {
     "max_repeated_char_run", "path_depth", "host_max_consonant_run", "registrable_label_vowel_ratio",
     "registrable_label_digit_count", "registrable_label_hyphen_count", "email_in_path_query",
     "longest_query_value", "tld_token_outside_suffix",
+    "lookalike_match", "lookalike_distance", "lookalike_homoglyph", "lookalike_typosquat",
+    "lookalike_target_popularity",
 };
 
 // Words phishing pages put in hosts and paths to look official. Stems match longer forms
@@ -185,15 +187,21 @@ private:
 std::span<const std::string_view> feature_names() { return kNames; }
 
 UrlFeatureExtractor::UrlFeatureExtractor(const domain::PublicSuffixList& psl, const domain::BrandList& brands)
-    : psl_(psl), brands_(brands), sensitive_words_(kSensitiveWords) {
+    : UrlFeatureExtractor(psl, brands,
+                          std::make_shared<const domain::LookalikeDetector>(domain::LookalikeDetector::build(brands, psl))) {}
+
+UrlFeatureExtractor::UrlFeatureExtractor(const domain::PublicSuffixList& psl, const domain::BrandList& brands,
+                                         std::shared_ptr<const domain::LookalikeDetector> lookalike)
+    : psl_(psl), brands_(brands), lookalike_(std::move(lookalike)), sensitive_words_(kSensitiveWords) {
     for (std::string_view d : kFreeHosting) host_tables_.insert(d, kFreeHostingBit, /*merge_or=*/true);
     for (std::string_view d : kShorteners) host_tables_.insert(d, kShortenerBit, true);
     for (std::string_view d : kAbusedTlds) host_tables_.insert(d, kAbusedTldBit, true);
     for (std::string_view d : kLegacyGenericTlds) host_tables_.insert(d, kLegacyTldBit, true);
 }
 
-void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) const {
+void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, domain::LookalikeMatch* lookalike) const {
     f.fill(0.0f);
+    if (lookalike != nullptr) *lookalike = {};
     const bool is_ip = u.host_kind != url::HostKind::kName;
 
     // Host without a leading "www." label (only when something registrable remains).
@@ -517,6 +525,22 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f) con
         tld_tokens += in_table(kTldTokens, std::string_view(buf, j - i - 1));
     }
     f[kTldTokenOutsideSuffix] = static_cast<float>(tld_tokens);
+
+    if (!is_ip && reg_rank == 0) {
+        using T = domain::LookalikeTechnique;
+        const domain::LookalikeMatch m = lookalike_->check(host, {reg, suffix});
+        if (lookalike != nullptr) *lookalike = m;
+        if (m) {
+            f[kLookalikeMatch] = 1.0f;
+            f[kLookalikeDistance] = static_cast<float>(m.distance);
+            f[kLookalikeHomoglyph] = m.technique == T::kHomoglyph ? 1.0f : 0.0f;
+            const bool typo = m.technique != T::kTldSwap && m.technique != T::kDictionary && m.technique != T::kCombo &&
+                              m.technique != T::kBrandInSubdomain && m.technique != T::kSubdomain;
+            f[kLookalikeTyposquat] = typo ? 1.0f : 0.0f;
+            f[kLookalikeTargetPopularity] =
+                std::max(0.0f, 5.0f - static_cast<float>(std::log10(static_cast<double>(std::max<uint32_t>(m.rank, 1)))));
+        }
+    }
 }
 
 }  // namespace vigil::features

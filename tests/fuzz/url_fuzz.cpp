@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string_view>
 
 #include "vigil/features/url_features.hpp"
@@ -21,6 +22,8 @@ namespace {
 struct Context {
     vigil::domain::PublicSuffixList psl;
     vigil::domain::BrandList brands;
+    // Built once: the extractor indexes the brands for lookalike features.
+    std::unique_ptr<vigil::features::UrlFeatureExtractor> extractor;
 };
 
 const Context& context() {
@@ -30,7 +33,9 @@ const Context& context() {
         // A small fixed brand list keeps the target independent of ../shared/data.
         auto brands = vigil::domain::BrandList::from_domains(
             {"google.com", "paypal.com", "apple.com", "ebay.com", "microsoft.com", "amazon.co.uk"}, psl.value());
-        return new Context{std::move(psl.value()), std::move(brands)};
+        auto* c = new Context{std::move(psl.value()), std::move(brands), nullptr};
+        c->extractor = std::make_unique<vigil::features::UrlFeatureExtractor>(c->psl, c->brands);
+        return c;
     }();
     return *ctx;
 }
@@ -49,9 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         // The parsed pieces re-parse to the same host (what the server logs must be stable).
         auto again = vigil::url::parse(u.scheme + "://" + u.host + u.path);
         if (!again.ok() || again->host != u.host) fail("parse: host not stable under re-parse", input);
-        const vigil::features::UrlFeatureExtractor extractor(ctx.psl, ctx.brands);
         vigil::features::FeatureVector v{};
-        extractor.extract(u, v);
+        ctx.extractor->extract(u, v);
         for (float x : v) {
             if (!std::isfinite(x) || x < 0.0f) fail("features: non-finite or negative value", input);
         }

@@ -58,6 +58,8 @@ public:
     const UrlCheckerStats& stats() const { return stats_; }
     const cache::ShardedLruCache<std::shared_ptr<const UrlVerdict>>& cache() const { return cache_; }
     const UrlModel& model() const { return model_; }
+    // The brand lookalike detector the features use (shared with GET /api/v1/domain/{name}).
+    const std::shared_ptr<const domain::LookalikeDetector>& lookalike() const { return extractor_.shared_lookalike(); }
 
 private:
     std::shared_ptr<const UrlVerdict> apply_rules(std::shared_ptr<const UrlVerdict> model);

@@ -24,6 +24,7 @@ struct Reason {
     std::string name;
     double value = 0;          // feature value, or 1 for a rule hit
     double contribution = 0;   // margin-space contribution; positive pushes towards phishing
+    std::string detail;        // rules: what matched (e.g. the imitated domain); omitted when empty
 };
 
 // The part of a verdict that depends only on the canonical URL and the model: immutable once

@@ -42,6 +42,9 @@ public:
     // Rank of a registrable domain, 0 if absent.
     size_t rank(std::string_view registrable) const;
     size_t size() const { return domains_.size(); }
+    // Registrable domains in list order (index = rank - 1; empty where a line was not a valid
+    // host). The lookalike index is built from these.
+    const std::vector<std::string>& ranked_domains() const { return ranked_; }
     size_t brand_count() const { return brand_labels_.size(); }
 
     // Calls on_brand(label, begin, end) for each brand occurrence in `text` (case-insensitive; at
@@ -134,6 +137,7 @@ private:
     FlatStringMap domains_;       // registrable (and listed host) -> rank (1-based)
     FlatStringMap brand_labels_;  // brand label -> best rank
     std::vector<std::string> brand_names_;  // brand labels
+    std::vector<std::string> ranked_;       // registrable domain per rank - 1
     std::vector<uint32_t> candidates_;      // brand ids grouped by first four characters
     struct PrefixSlot {
         uint32_t key = 0;                   // pack4(first four characters); 0 = empty

@@ -5,18 +5,20 @@
 // scheme was typed, at a leading "www." label or at a lone trailing "/".
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <string_view>
 
 #include "vigil/domain/brand_list.hpp"
 #include "vigil/domain/flat_string_map.hpp"
 #include "vigil/domain/keyword_matcher.hpp"
+#include "vigil/domain/lookalike.hpp"
 #include "vigil/domain/public_suffix.hpp"
 #include "vigil/url/url.hpp"
 
 namespace vigil::features {
 
-inline constexpr int kFeaturesVersion = 1;
+inline constexpr int kFeaturesVersion = 2;
 
 // Feature positions in a FeatureVector (names in feature_names(), same order).
 enum FeatureIndex : size_t {
@@ -38,6 +40,7 @@ enum FeatureIndex : size_t {
     kMaxRepeatedCharRun, kPathDepth, kHostMaxConsonantRun, kRegistrableLabelVowelRatio,
     kRegistrableLabelDigitCount, kRegistrableLabelHyphenCount, kEmailInPathQuery, kLongestQueryValue,
     kTldTokenOutsideSuffix,
+    kLookalikeMatch, kLookalikeDistance, kLookalikeHomoglyph, kLookalikeTyposquat, kLookalikeTargetPopularity,
     kFeatureCount
 };
 
@@ -50,20 +53,30 @@ using FeatureVector = std::array<float, kNumFeatures>;
 
 class UrlFeatureExtractor {
 public:
-    // References must outlive the extractor.
+    // References must outlive the extractor. Builds a lookalike detector over `brands`.
     UrlFeatureExtractor(const domain::PublicSuffixList& psl, const domain::BrandList& brands);
+    // Shares an existing detector (built over the same `brands` and `psl`).
+    UrlFeatureExtractor(const domain::PublicSuffixList& psl, const domain::BrandList& brands,
+                        std::shared_ptr<const domain::LookalikeDetector> lookalike);
 
     // Fills `out`. No heap allocation: scans string views and a fixed stack buffer.
-    void extract(const url::ParsedUrl& url, FeatureVector& out) const;
+    void extract(const url::ParsedUrl& url, FeatureVector& out) const { extract(url, out, nullptr); }
+    // Same, and reports the brand lookalike behind the lookalike_* features (for verdict reasons).
+    void extract(const url::ParsedUrl& url, FeatureVector& out, domain::LookalikeMatch* lookalike) const;
     FeatureVector extract(const url::ParsedUrl& url) const {
         FeatureVector v{};
         extract(url, v);
         return v;
     }
 
+    // The detector behind the lookalike_* features (also used for verdict reasons).
+    const domain::LookalikeDetector& lookalike() const { return *lookalike_; }
+    const std::shared_ptr<const domain::LookalikeDetector>& shared_lookalike() const { return lookalike_; }
+
 private:
     const domain::PublicSuffixList& psl_;
     const domain::BrandList& brands_;
+    std::shared_ptr<const domain::LookalikeDetector> lookalike_;
     domain::KeywordMatcher sensitive_words_;
     // Host-suffix tables of docs/features.md (TLD classes, shorteners, free hosting) as flag bits,
     // reverse-hashed so one walk over the last three labels answers all of them.

@@ -233,3 +233,40 @@ TEST_F(UrlFeatures, ExtractOverwritesEveryValue) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(UrlFeatures, LookalikeFeatures) {
+    // The protected domain itself and unrelated hosts: all zero.
+    for (const char* url : {"https://www.paypal.com/signin", "https://example.org/", "http://1.2.3.4/x"}) {
+        const auto f = features(url);
+        EXPECT_EQ(f[kLookalikeMatch], 0.0f) << url;
+        EXPECT_EQ(f[kLookalikeDistance], 0.0f) << url;
+        EXPECT_EQ(f[kLookalikeTargetPopularity], 0.0f) << url;
+    }
+    const auto typo = features("http://paypall.com/login");
+    EXPECT_EQ(typo[kLookalikeMatch], 1.0f);
+    EXPECT_EQ(typo[kLookalikeDistance], 1.0f);
+    EXPECT_EQ(typo[kLookalikeTyposquat], 1.0f);
+    EXPECT_EQ(typo[kLookalikeHomoglyph], 0.0f);
+    EXPECT_GT(typo[kLookalikeTargetPopularity], 1.0f);
+
+    const auto idn = features("http://xn--pypal-4ve.com/");
+    EXPECT_EQ(idn[kLookalikeMatch], 1.0f);
+    EXPECT_EQ(idn[kLookalikeHomoglyph], 1.0f);
+
+    const auto sub = features("http://paypal.com.account-verify.ru/webscr");
+    EXPECT_EQ(sub[kLookalikeMatch], 1.0f);
+    EXPECT_EQ(sub[kLookalikeDistance], 0.0f);
+    EXPECT_EQ(sub[kLookalikeTyposquat], 0.0f);
+
+    // Free hosting: the user's site name is what imitates the brand.
+    const auto hosted = features("https://paypal-login.000webhostapp.com/");
+    EXPECT_EQ(hosted[kLookalikeMatch], 1.0f);
+    const std::string_view host = "paypal-login.000webhostapp.com";
+    EXPECT_EQ(extractor_->lookalike().check(host, {host, host.substr(13)}).technique,
+              vigil::domain::LookalikeTechnique::kDictionary);
+    EXPECT_FALSE(extractor_->lookalike().check(host));  // by the PSL alone it is 000webhostapp.com's
+}
+
+}  // namespace

@@ -145,7 +145,7 @@ TEST(VerdictRules, PrecedenceAndLookalikeStyleRule) {
     auto model = std::make_shared<UrlVerdict>();
     model->verdict = VerdictLabel::kBenign;
     model->score = 0.1;
-    model->reasons.push_back(Reason{"feature", "f", 1, -1});
+    model->reasons.push_back(Reason{"feature", "f", 1, -1, {}});
     const std::shared_ptr<const UrlVerdict> m = model;
     EXPECT_EQ(apply_rule_hits(m, {}), m);
     const RuleHit up[] = {{"lookalike:paypal.com", RuleEffect::kAtLeastSuspicious}};
