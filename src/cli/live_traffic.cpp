@@ -12,8 +12,7 @@ const char* live_traffic_help() {
            "  --capture IFACE          capture on IFACE (needs root or CAP_NET_RAW); attacks are logged\n"
            "                           to stderr as JSON lines and counted in /metrics\n"
            "  --capture-filter BPF     only packets matching this tcpdump filter\n"
-           "  --capture-model DIR      default: models/traffic-packets of this installation\n"
-           "                           (--traffic-model is the /api/v1/predict model)\n\n";
+           "  --capture-model DIR      default: models/traffic-packets of this installation\n\n";
 }
 
 bool take_live_traffic_flag(std::string_view name, const std::string& value, LiveTrafficOptions& options) {
@@ -43,8 +42,8 @@ Result<std::unique_ptr<LiveTraffic>> start_live_traffic(
     auto model = traffic::load_traffic_model(model_dir);
     if (!model) {
         return make_error(model.error().code,
-                          "--capture: cannot load the capture model (--capture-model) from " + model_dir.string() + ": " +
-                              model.error().message);
+                          "--capture: cannot load the capture model (--capture-model) from " + model_dir.string() +
+                              ": " + model.error().message);
     }
     live->model_ = std::move(model.value());
 #else
