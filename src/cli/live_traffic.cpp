@@ -84,8 +84,8 @@ Result<std::unique_ptr<LiveTraffic>> start_live_traffic(
     auto model = traffic::load_traffic_model(model_dir);
     if (!model) {
         return make_error(model.error().code,
-                          "--capture: cannot load the traffic model from " + model_dir.string() + ": " +
-                              model.error().message);
+                          "--capture: cannot load the capture model (--capture-model) from " + model_dir.string() +
+                              ": " + model.error().message);
     }
     live->model_ = std::move(model.value());
 #else

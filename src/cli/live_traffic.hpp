@@ -23,7 +23,8 @@ struct LiveTrafficOptions {
 
 // Help lines for serve --help.
 const char* live_traffic_help();
-// Consumes serve's --capture, --capture-filter and --capture-model; false for any other flag.
+// Consumes serve's --capture, --capture-filter and --capture-model; false for any other flag (--traffic-model is the
+// /api/v1/predict model, a config setting).
 bool take_live_traffic_flag(std::string_view name, const std::string& value, LiveTrafficOptions& options);
 
 class LiveTraffic {

@@ -5,6 +5,9 @@
 #include "vigil/api/problem.hpp"
 #include "vigil/cli/runtime.hpp"
 #include "vigil/store/traffic_tables.hpp"
+#ifdef VIGIL_HAVE_TRAFFIC_MODEL
+#include "vigil/traffic/capture_analysis.hpp"
+#endif
 
 namespace vigil::cli {
 namespace {

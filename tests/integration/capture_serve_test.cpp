@@ -2,6 +2,7 @@
 // server, logged as attacks on stderr and counted in /metrics. Skips when not root or nmap is missing.
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -99,6 +100,16 @@ TEST(ServeCapture, ScanOnLoopbackIsScoredAndCounted) {
     }
     EXPECT_TRUE(alert_found) << "no alert from live:lo in /api/v1/alerts";
     EXPECT_EQ(server.terminate(), 0);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(server.db_path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM traffic_records WHERE source = 'live:lo' AND "
+                                     "src_addr IS NOT NULL", -1, &st, nullptr),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_GE(sqlite3_column_int64(st, 0), 300);  // every scored connection was stored
+    sqlite3_finalize(st);
+    sqlite3_close(db);
     // Every attack is one EVE-like JSON line on stderr.
     const std::string out = server.output();
     EXPECT_NE(out.find("vigil: capturing on lo"), std::string::npos) << out.substr(0, 2000);

@@ -18,6 +18,10 @@
 #include "vigil/store/database.hpp"
 #include "vigil/traffic/traffic_model.hpp"
 
+namespace vigil::traffic {
+struct ScoredConnection;
+}
+
 namespace vigil::cli {
 
 class TrafficService {
