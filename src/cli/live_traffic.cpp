@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "flow_json.hpp"
+#include "prometheus_text.hpp"
 #include "vigil/api/traffic_ingest.hpp"
 #include "vigil/cli/runtime.hpp"
 #include "vigil/cli/traffic_service.hpp"
@@ -113,19 +114,7 @@ Result<std::unique_ptr<LiveTraffic>> start_live_traffic(
 void LiveTraffic::append_metrics(std::string& out) const {
     const auto s = monitor_->stats();
     auto line = [&](const char* name, const char* help, const char* type, uint64_t v) {
-        out += "# HELP ";
-        out += name;
-        out += ' ';
-        out += help;
-        out += "\n# TYPE ";
-        out += name;
-        out += ' ';
-        out += type;
-        out += '\n';
-        out += name;
-        out += ' ';
-        out += std::to_string(v);
-        out += '\n';
+        append_metric(out, name, help, v, type);
     };
     line("vigil_capture_packets_total", "Packets read from the capture interface.", "counter", s.capture.packets);
     line("vigil_capture_decode_errors_total", "Captured frames that could not be decoded.", "counter",

@@ -15,6 +15,7 @@
 #include "vigil/cli/intel_commands.hpp"
 #include "vigil/cli/local_commands.hpp"
 #include "vigil/cli/runtime.hpp"
+#include "prometheus_text.hpp"
 #include "vigil/cli/traffic_service.hpp"
 #include "vigil/core/config.hpp"
 #include "vigil/server/http_server.hpp"
@@ -37,21 +38,6 @@ int64_t unix_ms() {
         .count();
 }
 
-void append_counter(std::string& out, const char* name, const char* help, uint64_t value, const char* type = "counter") {
-    out += "# HELP ";
-    out += name;
-    out += ' ';
-    out += help;
-    out += "\n# TYPE ";
-    out += name;
-    out += ' ';
-    out += type;
-    out += '\n';
-    out += name;
-    out += ' ';
-    out += std::to_string(value);
-    out += '\n';
-}
 
 }  // namespace
 
@@ -213,24 +199,24 @@ int run_serve(int argc, char** argv) {
         out += "vigil_url_verdicts_total{verdict=\"benign\"} " + std::to_string(st.benign.load()) + "\n";
         out += "vigil_url_verdicts_total{verdict=\"suspicious\"} " + std::to_string(st.suspicious.load()) + "\n";
         out += "vigil_url_verdicts_total{verdict=\"phishing\"} " + std::to_string(st.phishing.load()) + "\n";
-        append_counter(out, "vigil_url_invalid_total", "URLs rejected as unparseable.", st.invalid.load());
+        append_metric(out, "vigil_url_invalid_total", "URLs rejected as unparseable.", st.invalid.load());
         out += "# HELP vigil_explanations_total Explanations computed, by method.\n"
                "# TYPE vigil_explanations_total counter\n";
         out += "vigil_explanations_total{method=\"treeshap\"} " + std::to_string(st.exact_explanations.load()) + "\n";
         out += "vigil_explanations_total{method=\"path\"} " + std::to_string(st.path_explanations.load()) + "\n";
-        append_counter(out, "vigil_rule_overrides_total", "Answers changed by a rule (feed, allow/deny list, ...).",
+        append_metric(out, "vigil_rule_overrides_total", "Answers changed by a rule (feed, allow/deny list, ...).",
                        st.rule_overrides.load());
-        append_counter(out, "vigil_intel_full_hashes", "Listed full hashes in the threat index.",
+        append_metric(out, "vigil_intel_full_hashes", "Listed full hashes in the threat index.",
                        intel.state.snapshot()->size(), "gauge");
-        append_counter(out, "vigil_cache_hits_total", "Verdict cache hits.", checker.cache().hits());
-        append_counter(out, "vigil_cache_misses_total", "Verdict cache misses.", checker.cache().misses());
-        append_counter(out, "vigil_cache_entries", "Verdicts in the cache.", checker.cache().size(), "gauge");
-        append_counter(out, "vigil_write_queue_depth", "Rows waiting for the background writer.", queue_ptr->depth(),
+        append_metric(out, "vigil_cache_hits_total", "Verdict cache hits.", checker.cache().hits());
+        append_metric(out, "vigil_cache_misses_total", "Verdict cache misses.", checker.cache().misses());
+        append_metric(out, "vigil_cache_entries", "Verdicts in the cache.", checker.cache().size(), "gauge");
+        append_metric(out, "vigil_write_queue_depth", "Rows waiting for the background writer.", queue_ptr->depth(),
                        "gauge");
-        append_counter(out, "vigil_write_queue_dropped_total", "Rows dropped because the write queue was full.",
+        append_metric(out, "vigil_write_queue_dropped_total", "Rows dropped because the write queue was full.",
                        queue_ptr->dropped());
-        append_counter(out, "vigil_write_queue_written_total", "Rows written to the database.", queue_ptr->written());
-        append_counter(out, "vigil_write_queue_errors_total", "Failed write batches.", queue_ptr->write_errors());
+        append_metric(out, "vigil_write_queue_written_total", "Rows written to the database.", queue_ptr->written());
+        append_metric(out, "vigil_write_queue_errors_total", "Failed write batches.", queue_ptr->write_errors());
         traffic_service.append_prometheus(out);
         if (live != nullptr) live->append_metrics(out);
     };

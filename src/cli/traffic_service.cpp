@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "vigil/api/problem.hpp"
+#include "prometheus_text.hpp"
 #include "vigil/cli/runtime.hpp"
 #include "vigil/store/traffic_tables.hpp"
 #ifdef VIGIL_HAVE_TRAFFIC_MODEL
@@ -35,21 +36,6 @@ Result<std::unique_ptr<traffic::TrafficModel>> load_model(const std::filesystem:
 #endif
 }
 
-void append_gauge(std::string& out, const char* name, const char* help, uint64_t value, const char* type) {
-    out += "# HELP ";
-    out += name;
-    out += ' ';
-    out += help;
-    out += "\n# TYPE ";
-    out += name;
-    out += ' ';
-    out += type;
-    out += '\n';
-    out += name;
-    out += ' ';
-    out += std::to_string(value);
-    out += '\n';
-}
 
 }  // namespace
 
@@ -160,15 +146,15 @@ void TrafficService::append_prometheus(std::string& out) const {
            "# TYPE vigil_traffic_predictions_total counter\n";
     out += "vigil_traffic_predictions_total{prediction=\"normal\"} " + std::to_string(c.normal.load()) + "\n";
     out += "vigil_traffic_predictions_total{prediction=\"attack\"} " + std::to_string(c.attack.load()) + "\n";
-    append_gauge(out, "vigil_traffic_alerts_raised_total", "Traffic alerts raised.", c.alerts_raised.load(), "counter");
-    append_gauge(out, "vigil_traffic_alerts_folded_total", "Traffic predictions folded into an open alert.",
+    append_metric(out, "vigil_traffic_alerts_raised_total", "Traffic alerts raised.", c.alerts_raised.load(), "counter");
+    append_metric(out, "vigil_traffic_alerts_folded_total", "Traffic predictions folded into an open alert.",
                  c.alerts_folded.load(), "counter");
-    append_gauge(out, "vigil_traffic_queue_depth", "Traffic rows waiting for the background writer.", queue_->depth(),
+    append_metric(out, "vigil_traffic_queue_depth", "Traffic rows waiting for the background writer.", queue_->depth(),
                  "gauge");
-    append_gauge(out, "vigil_traffic_queue_dropped_total", "Traffic records refused because the queue was full.",
+    append_metric(out, "vigil_traffic_queue_dropped_total", "Traffic records refused because the queue was full.",
                  queue_->dropped(), "counter");
-    append_gauge(out, "vigil_traffic_queue_written_total", "Traffic records written.", queue_->written(), "counter");
-    append_gauge(out, "vigil_traffic_queue_errors_total", "Failed traffic write batches.", queue_->write_errors(),
+    append_metric(out, "vigil_traffic_queue_written_total", "Traffic records written.", queue_->written(), "counter");
+    append_metric(out, "vigil_traffic_queue_errors_total", "Failed traffic write batches.", queue_->write_errors(),
                  "counter");
 }
 
