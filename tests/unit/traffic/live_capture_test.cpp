@@ -27,6 +27,7 @@
 #include "vigil/traffic/capture_analysis.hpp"
 #include "vigil/traffic/live_capture.hpp"
 #include "vigil/traffic/live_monitor.hpp"
+#include "packet_model_for_tests.hpp"
 
 extern char** environ;
 
@@ -158,20 +159,7 @@ struct Observed {
     }
 };
 
-const TrafficModel* packet_model() {
-#ifdef VIGIL_HAVE_TRAFFIC_MODEL
-    static const std::unique_ptr<TrafficModel> model = [] {
-        // VIGIL_PACKET_MODEL_DIR tries another model (e.g. a candidate) without rebuilding.
-        const char* dir = std::getenv("VIGIL_PACKET_MODEL_DIR");
-        auto loaded = load_traffic_model(dir != nullptr ? fs::path(dir)
-                                                        : fs::path(VIGIL_SOURCE_DIR) / "models" / "traffic-packets");
-        return loaded.ok() ? std::move(loaded.value()) : std::unique_ptr<TrafficModel>();
-    }();
-    return model.get();
-#else
-    return nullptr;
-#endif
-}
+using test_support::packet_model;
 
 void expect_scan_and_http(const Observed& o, const char* where) {
     SCOPED_TRACE(where);

@@ -13,6 +13,7 @@
 
 #include "vigil/core/data_dir.hpp"
 #include "vigil/traffic/capture_analysis.hpp"
+#include "packet_model_for_tests.hpp"
 
 namespace vigil::traffic {
 namespace {
@@ -50,20 +51,7 @@ const Expectation kCaptures[] = {
 
 fs::path captures_dir() { return data_dir(VIGIL_SOURCE_DIR) / "traffic" / "pcaps"; }
 
-const TrafficModel* packet_model() {
-#ifdef VIGIL_HAVE_TRAFFIC_MODEL
-    static const std::unique_ptr<TrafficModel> model = [] {
-        // VIGIL_PACKET_MODEL_DIR tries another model (e.g. a candidate) without rebuilding.
-        const char* dir = std::getenv("VIGIL_PACKET_MODEL_DIR");
-        auto loaded = load_traffic_model(dir != nullptr ? fs::path(dir)
-                                                        : fs::path(VIGIL_SOURCE_DIR) / "models" / "traffic-packets");
-        return loaded.ok() ? std::move(loaded.value()) : std::unique_ptr<TrafficModel>();
-    }();
-    return model.get();
-#else
-    return nullptr;
-#endif
-}
+using test_support::packet_model;
 
 class RealCapture : public ::testing::TestWithParam<Expectation> {};
 
