@@ -26,9 +26,18 @@ struct ProcessRun {
 
 // Runs the vigil binary with arguments (quoted for the shell); stdout captured, stderr to a file.
 ProcessRun run_vigil(const std::vector<std::string>& args, const std::filesystem::path& err_file = "/dev/null") {
-    std::string cmd = "'" + vigil_binary().string() + "'";
-    for (const auto& a : args) cmd += " '" + a + "'";
-    cmd += " 2>'" + err_file.string() + "'";
+    // Appended piece by piece: GCC 12 reports a false -Wrestrict for "'" + std::string temporaries.
+    std::string cmd = "'";
+    cmd += vigil_binary().string();
+    cmd += '\'';
+    for (const auto& a : args) {
+        cmd += " '";
+        cmd += a;
+        cmd += '\'';
+    }
+    cmd += " 2>'";
+    cmd += err_file.string();
+    cmd += '\'';
     ProcessRun r;
     FILE* p = ::popen(cmd.c_str(), "r");
     if (p == nullptr) return r;
