@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "test_server.hpp"
+#include "../capture_permission.hpp"
 
 namespace {
 
@@ -46,20 +47,9 @@ fs::path traffic_model_dir() {
 }
 
 
-// Live capture needs CAP_NET_RAW, which root lacks in some containers: skip there rather than fail.
-static bool can_capture_packets() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("CapEff:", 0) != 0) continue;
-        const unsigned long long caps = std::stoull(line.substr(7), nullptr, 16);
-        return ((caps >> 13) & 1u) != 0;  // CAP_NET_RAW
-    }
-    return geteuid() == 0;
-}
 
 TEST(ServeCapture, ScanOnLoopbackIsScoredAndCounted) {
-    if (!can_capture_packets()) GTEST_SKIP() << "live capture needs root with CAP_NET_RAW";
+    if (!vigil::testing::can_capture_packets()) GTEST_SKIP() << "live capture needs root with CAP_NET_RAW";
     if (!fs::exists("/usr/bin/nmap")) GTEST_SKIP() << "nmap is not installed";
     if (!fs::exists(traffic_model_dir() / "metadata.json")) GTEST_SKIP() << "no traffic model in the tree";
     vigil::testing::TestServer server({"--capture", "lo", "--capture-filter", std::string("host ") + kScanHost,

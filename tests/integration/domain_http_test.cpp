@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string>
 
+#include "shared_server_test.hpp"
 #include "test_server.hpp"
 
 namespace vigil::testing {
@@ -15,15 +16,11 @@ namespace {
 
 namespace json = boost::json;
 
-class DomainRouteTest : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() { server_ = new TestServer(); }
-    static void TearDownTestSuite() {
-        delete server_;
-        server_ = nullptr;
-    }
-    void SetUp() override { ASSERT_TRUE(server_->running()) << server_->output(); }
+class DomainRouteTest : public SharedServerTest<DomainRouteTest> {
+public:
+    static std::vector<std::string> server_flags() { return {}; }
 
+protected:
     static json::object get_report(const std::string& name) {
         const HttpResult r = server_->get("/api/v1/domain/" + name);
         EXPECT_EQ(r.status, 200) << name << ": " << r.body;
@@ -44,10 +41,7 @@ protected:
         EXPECT_TRUE(v.as_object().contains("detail"));
         EXPECT_EQ(v.as_object().at("status").as_int64(), status);
     }
-
-    static TestServer* server_;
 };
-TestServer* DomainRouteTest::server_ = nullptr;
 
 TEST_F(DomainRouteTest, ProtectedDomain) {
     auto o = get_report("www.paypal.com");

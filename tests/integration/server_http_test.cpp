@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <thread>
 
+#include "shared_server_test.hpp"
 #include "test_server.hpp"
 
 namespace vigil::testing {
@@ -17,18 +18,10 @@ namespace {
 
 namespace json = boost::json;
 
-class ServerTest : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() { server_ = new TestServer({"--read-timeout-ms", "400"}); }
-    static void TearDownTestSuite() {
-        delete server_;
-        server_ = nullptr;
-    }
-    void SetUp() override { ASSERT_TRUE(server_->running()) << server_->output(); }
-
-    static TestServer* server_;
+class ServerTest : public SharedServerTest<ServerTest> {
+public:
+    static std::vector<std::string> server_flags() { return {"--read-timeout-ms", "400"}; }
 };
-TestServer* ServerTest::server_ = nullptr;
 
 json::object parse_object(const std::string& body) {
     json::error_code ec;

@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 #include <sstream>
 
+#include "shared_server_test.hpp"
 #include "test_server.hpp"
 
 namespace vigil::testing {
@@ -174,17 +175,10 @@ std::filesystem::path traffic_model_dir() { return std::filesystem::path(VIGIL_S
 
 // ---- without a traffic model ------------------------------------------------------------------------------
 
-class TrafficNoModelTest : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() { server_ = new TestServer({"--traffic-model", "/nonexistent/traffic-model"}); }
-    static void TearDownTestSuite() {
-        delete server_;
-        server_ = nullptr;
-    }
-    void SetUp() override { ASSERT_TRUE(server_->running()) << server_->output(); }
-    static TestServer* server_;
+class TrafficNoModelTest : public SharedServerTest<TrafficNoModelTest> {
+public:
+    static std::vector<std::string> server_flags() { return {"--traffic-model", "/nonexistent/traffic-model"}; }
 };
-TestServer* TrafficNoModelTest::server_ = nullptr;
 
 TEST_F(TrafficNoModelTest, UrlChecksStillRunAndReadyNamesTheMissingModel) {
     EXPECT_EQ(server_->post_json("/api/v1/check", R"({"url":"https://example.org/"})").status, 200);

@@ -28,6 +28,7 @@
 #include "vigil/traffic/live_capture.hpp"
 #include "vigil/traffic/live_monitor.hpp"
 #include "packet_model_for_tests.hpp"
+#include "../../capture_permission.hpp"
 
 extern char** environ;
 
@@ -177,20 +178,9 @@ void expect_scan_and_http(const Observed& o, const char* where) {
 }
 
 
-// Live capture needs CAP_NET_RAW, which root lacks in some containers: skip there rather than fail.
-static bool can_capture_packets() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("CapEff:", 0) != 0) continue;
-        const unsigned long long caps = std::stoull(line.substr(7), nullptr, 16);
-        return ((caps >> 13) & 1u) != 0;  // CAP_NET_RAW
-    }
-    return geteuid() == 0;
-}
 
 TEST(LiveCaptureLoopback, ScanIsAScanAndHttpIsNot) {
-    if (!can_capture_packets()) GTEST_SKIP() << "live capture needs root with CAP_NET_RAW";
+    if (!vigil::testing::can_capture_packets()) GTEST_SKIP() << "live capture needs root with CAP_NET_RAW";
     for (const char* tool : {"nmap", "tcpdump", "curl", "python3"}) {
         if (!on_path(tool)) GTEST_SKIP() << tool << " is not installed";
     }
@@ -300,7 +290,7 @@ namespace {
 
 // The monitor that `vigil serve --capture` runs: connections are counted and kept as recent ones.
 TEST(LiveTrafficMonitorLoopback, KeepsRecentConnections) {
-    if (!can_capture_packets()) GTEST_SKIP() << "live capture needs root with CAP_NET_RAW";
+    if (!vigil::testing::can_capture_packets()) GTEST_SKIP() << "live capture needs root with CAP_NET_RAW";
     constexpr const char* kHost = "127.0.0.64";
     LiveCaptureOptions options;
     options.interface = "lo";
