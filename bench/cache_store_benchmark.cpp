@@ -116,10 +116,16 @@ void BM_SqliteInsertBatch(benchmark::State& state) {
     }
     std::vector<vigil::store::UrlCheckRow> rows;
     for (int64_t i = 0; i < state.range(0); ++i) rows.push_back(sample_row(i));
+    // Real traffic spreads over many domains, so the domain index is written at random places.
+    std::vector<std::string> domains;
+    for (int i = 0; i < 10000; ++i) domains.push_back("site" + std::to_string(i * 7919 % 10007) + ".example");
     int64_t ts = 0;
     for (auto _ : state) {
         // Ascending timestamps, as in real traffic: the ts index then grows at its right edge.
-        for (auto& r : rows) r.ts_ms = ++ts;
+        for (auto& r : rows) {
+            r.ts_ms = ++ts;
+            r.registrable_domain = domains[static_cast<size_t>(ts * 2654435761 % 10000)];
+        }
         if (!db->insert_url_checks(rows).ok()) state.SkipWithError("insert failed");
     }
     state.SetItemsProcessed(state.iterations() * state.range(0));

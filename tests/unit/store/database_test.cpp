@@ -69,6 +69,8 @@ TEST(Database, CreatesEveryDesignTableWithTsIndex) {
             << index;
     }
     EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM pragma_table_info('api_keys') WHERE name='key_hash'"), 1);
+    // Migration 4 removed it: random-order index writes on every stored check.
+    EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM sqlite_master WHERE name='idx_url_checks_domain_ts'"), 0);
 }
 
 TEST(Database, MigrationsAreIdempotentAcrossReopen) {
