@@ -5,10 +5,17 @@
 namespace vigil::api {
 
 void FeedRule::evaluate(const UrlVerdict& verdict, std::vector<RuleHit>& hits) const {
-    if (verdict.expression_hashes.empty()) return;
     const auto index = state_.snapshot();
     if (index->empty()) return;
-    const uint64_t sources = index->match(verdict.expression_hashes);
+    // The 64-bit keys rule out nearly every URL; the rare candidate is confirmed with SHA-256 full hashes.
+    if (index->keys_complete() && !verdict.expression_keys.empty() && !index->may_match(verdict.expression_keys)) {
+        return;
+    }
+    const auto expressions = url::lookup_expressions(verdict.canonical_url);
+    std::vector<url::Sha256Digest> hashes;
+    hashes.reserve(expressions.size());
+    for (const auto& e : expressions) hashes.push_back(url::sha256(e));
+    const uint64_t sources = index->match(hashes);
     if (sources == 0) return;
     const auto& names = index->source_names();
     for (size_t i = 0; i < names.size(); ++i) {

@@ -5,6 +5,9 @@
 #include <chrono>
 #include <cmath>
 
+#include "background_explainer.hpp"
+#include "vigil/intel/threat_index.hpp"
+
 namespace vigil::api {
 namespace {
 
@@ -21,8 +24,19 @@ UrlChecker::UrlChecker(UrlModel model, const domain::PublicSuffixList& psl, cons
       extractor_(psl, brands),
       options_(options),
       cache_(options.cache_capacity, std::chrono::milliseconds(options.cache_ttl_ms)) {
-    for (const auto& rule : options_.rules) hash_expressions_ = hash_expressions_ || rule->needs_expression_hashes();
+    for (const auto& rule : options_.rules) hash_expressions_ = hash_expressions_ || rule->needs_expression_keys();
+    // Without a cache there is nowhere to keep a refined explanation.
+    if (options_.explain == ExplainMode::kBackground && options_.cache_capacity > 0) {
+        background_ = std::make_unique<BackgroundExplainer>(
+            options_.background_queue, [this](const ExactExplanationJob& job) { explain_exactly(job); });
+    }
 }
+
+UrlChecker::~UrlChecker() = default;
+
+uint64_t UrlChecker::background_explained() const { return background_ ? background_->done() : 0; }
+uint64_t UrlChecker::background_dropped() const { return background_ ? background_->dropped() : 0; }
+size_t UrlChecker::background_pending() const { return background_ ? background_->pending() : 0; }
 
 std::shared_ptr<const UrlVerdict> UrlChecker::apply_rules(std::shared_ptr<const UrlVerdict> model) {
     if (options_.rules.empty()) return model;
@@ -48,14 +62,18 @@ Result<UrlCheck> UrlChecker::check(std::string_view input, bool force_exact) {
         stats_.invalid.fetch_add(1, std::memory_order_relaxed);
         return parsed.error();
     }
-    auto verdict = score(*parsed, std::move(*canonical), force_exact);
+    features::FeatureVector row{};
+    auto verdict = score(*parsed, std::move(*canonical), force_exact, row);
     cache_.put(verdict->canonical_url, verdict);
+    // Posted after the put, so the refined verdict cannot be overwritten by this one.
+    if (background_ && verdict->verdict != VerdictLabel::kBenign && verdict->explanation == "path") {
+        background_->try_post(ExactExplanationJob{row, verdict});
+    }
     return UrlCheck{apply_rules(std::move(verdict)), false, elapsed_us(start)};
 }
 
 std::shared_ptr<const UrlVerdict> UrlChecker::score(const url::ParsedUrl& parsed, std::string canonical,
-                                                    bool force_exact) {
-    features::FeatureVector row{};
+                                                    bool force_exact, features::FeatureVector& row) {
     domain::LookalikeMatch lookalike;
     extractor_.extract(parsed, row, &lookalike);
     const ml::Forest& forest = *model_.forest;
@@ -90,8 +108,8 @@ std::shared_ptr<const UrlVerdict> UrlChecker::score(const url::ParsedUrl& parsed
     v.model_version = model_.version;
     if (hash_expressions_) {
         const auto expressions = url::lookup_expressions(v.canonical_url);
-        v.expression_hashes.reserve(expressions.size());
-        for (const auto& e : expressions) v.expression_hashes.push_back(url::sha256(e));
+        v.expression_keys.reserve(expressions.size());
+        for (const auto& e : expressions) v.expression_keys.push_back(intel::expression_key(e));
     }
 
     const bool flagged = v.verdict != VerdictLabel::kBenign;
@@ -105,6 +123,19 @@ std::shared_ptr<const UrlVerdict> UrlChecker::score(const url::ParsedUrl& parsed
         v.explanation = "path";
     }
 
+    // Rule hit: the host imitates a protected domain (the model weighs it through the
+    // lookalike_* features; the rule names the technique and the domain).
+    v.reasons.reserve(options_.top_reasons + 1);
+    if (lookalike) {
+        v.reasons.push_back(Reason{"rule", "lookalike:" + std::string(domain::to_string(lookalike.technique)),
+                                   1.0, 0.0, std::string(lookalike.lookalike_of)});
+    }
+    add_feature_reasons(v, row, contributions);
+    return verdict;
+}
+
+void UrlChecker::add_feature_reasons(UrlVerdict& v, const features::FeatureVector& row,
+                                     std::span<const float> contributions) const {
     // Top reasons by absolute contribution (the bias term, last, is not a reason).
     std::array<uint16_t, features::kNumFeatures> order{};
     for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint16_t>(i);
@@ -112,19 +143,22 @@ std::shared_ptr<const UrlVerdict> UrlChecker::score(const url::ParsedUrl& parsed
     std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
                       [&](uint16_t a, uint16_t b) { return std::fabs(contributions[a]) > std::fabs(contributions[b]); });
     const auto names = features::feature_names();
-    v.reasons.reserve(k + 1);
-    // Rule hit: the host imitates a protected domain (the model weighs it through the
-    // lookalike_* features; the rule names the technique and the domain).
-    if (lookalike) {
-        v.reasons.push_back(Reason{"rule", "lookalike:" + std::string(domain::to_string(lookalike.technique)),
-                                   1.0, 0.0, std::string(lookalike.lookalike_of)});
-    }
     for (size_t i = 0; i < k; ++i) {
         const uint16_t f = order[i];
         if (contributions[f] == 0.0f) break;
         v.reasons.push_back(Reason{"feature", std::string(names[f]), row[f], contributions[f], {}});
     }
-    return verdict;
+}
+
+void UrlChecker::explain_exactly(const ExactExplanationJob& job) {
+    std::array<float, features::kNumFeatures + 1> contributions{};
+    model_.forest->shap_values(job.row, contributions);
+    auto refined = std::make_shared<UrlVerdict>(*job.verdict);
+    std::erase_if(refined->reasons, [](const Reason& r) { return r.kind == "feature"; });
+    add_feature_reasons(*refined, job.row, contributions);
+    refined->explanation = "treeshap";
+    std::string key = refined->canonical_url;  // argument order is unspecified: copy before the move
+    cache_.put(std::move(key), std::move(refined));
 }
 
 }  // namespace vigil::api

@@ -38,7 +38,7 @@ std::shared_ptr<const UrlVerdict> apply_rule_hits(std::shared_ptr<const UrlVerdi
     for (const RuleHit& h : hits) reasons.push_back(Reason{"rule", h.name, 1.0, 0.0, {}});
     for (Reason& r : v->reasons) reasons.push_back(std::move(r));
     v->reasons = std::move(reasons);
-    v->expression_hashes.clear();  // not part of the answer; the cached model verdict keeps them
+    v->expression_keys.clear();  // not part of the answer; the cached model verdict keeps them
     return v;
 }
 

@@ -122,9 +122,10 @@ int run_serve(int argc, char** argv) {
     checker_options.suspicious_margin = config.suspicious_margin;
     checker_options.cache_capacity = config.cache_capacity;
     checker_options.cache_ttl_ms = static_cast<int64_t>(config.cache_ttl_s) * 1000;
-    checker_options.explain = config.exact_explanations == "always"  ? api::ExplainMode::kAlways
-                              : config.exact_explanations == "never" ? api::ExplainMode::kNever
-                                                                     : api::ExplainMode::kFlagged;
+    checker_options.explain = config.exact_explanations == "always"    ? api::ExplainMode::kAlways
+                              : config.exact_explanations == "never"   ? api::ExplainMode::kNever
+                              : config.exact_explanations == "flagged" ? api::ExplainMode::kFlagged
+                                                                       : api::ExplainMode::kBackground;
     checker_options.rules = intel.rules;
     api::UrlModel model{&rt.model.forest, rt.model.threshold, rt.model.name, rt.model.version};
     api::UrlChecker checker(model, rt.psl, rt.brands, checker_options);
@@ -204,6 +205,12 @@ int run_serve(int argc, char** argv) {
                "# TYPE vigil_explanations_total counter\n";
         out += "vigil_explanations_total{method=\"treeshap\"} " + std::to_string(st.exact_explanations.load()) + "\n";
         out += "vigil_explanations_total{method=\"path\"} " + std::to_string(st.path_explanations.load()) + "\n";
+        append_metric(out, "vigil_background_explanations_total",
+                       "Exact explanations computed on the idle thread and cached (explanations=background).",
+                       checker.background_explained());
+        append_metric(out, "vigil_background_explanations_dropped_total",
+                       "Exact explanations not computed because the idle thread's queue was full.",
+                       checker.background_dropped());
         append_metric(out, "vigil_rule_overrides_total", "Answers changed by a rule (feed, allow/deny list, ...).",
                        st.rule_overrides.load());
         append_metric(out, "vigil_intel_full_hashes", "Listed full hashes in the threat index.",

@@ -145,8 +145,8 @@ Status set_margin(ServerConfig& c, std::string_view value, const std::string& wh
 std::string get_margin(const ServerConfig& c) { return format_double(c.suspicious_margin); }
 
 Status set_explanations(ServerConfig& c, std::string_view value, const std::string& where) {
-    if (value != "flagged" && value != "always" && value != "never") {
-        return bad_value(where, value, "one of flagged, always, never");
+    if (value != "background" && value != "flagged" && value != "always" && value != "never") {
+        return bad_value(where, value, "one of background, flagged, always, never");
     }
     c.exact_explanations = std::string(value);
     return Status::success();
@@ -241,7 +241,9 @@ const std::array kSettings = {
             "Scores in [threshold - X, threshold) are 'suspicious' rather than 'benign'; 0..1."},
     Setting{"model", "exact_explanations", "VIGIL_EXPLANATIONS", "explanations", "MODE", Kind::kString,
             set_explanations, get_string<&SC::exact_explanations>,
-            "When verdicts carry exact TreeSHAP contributions: flagged | always | never."},
+            "When verdicts carry exact TreeSHAP contributions: background (answer with path attribution, compute "
+            "exact values for phishing/suspicious verdicts on an idle thread and cache them) | flagged (exact for "
+            "those on the request path) | always | never."},
     Setting{"model", "traffic_dir", "VIGIL_TRAFFIC_MODEL", "traffic-model", "DIR", Kind::kString,
             set_path<&SC::traffic_model_dir, false>, get_path<&SC::traffic_model_dir>,
             "Traffic model directory; when missing, /api/v1/predict answers 503 and URL checks still run."},

@@ -59,6 +59,23 @@ std::shared_ptr<const ThreatIndex> ThreatIndex::build(std::span<const SourceEntr
         index->source_names_.push_back(sources[i].name);
         for (const FeedEntry& e : sources[i].entries) {
             index->listings_.push_back(Listing{e.hash, uint64_t{1} << i, e.threat});
+            if (e.expression.empty()) index->keys_complete_ = false;
+        }
+    }
+    if (total > 0) {
+        const size_t capacity = std::bit_ceil(total * 2);
+        index->key_slots_.assign(capacity, 0);
+        index->key_mask_ = capacity - 1;
+        index->key_shift_ = 64 - std::countr_zero(capacity);
+        for (size_t i = 0; i < sources.size() && i < kMaxSources; ++i) {
+            for (const FeedEntry& e : sources[i].entries) {
+                if (e.expression.empty()) continue;
+                const uint64_t key = expression_key(e.expression);
+                const uint64_t k = key == 0 ? 1 : key;
+                size_t slot = (k * 0x9E3779B97F4A7C15ull) >> index->key_shift_;
+                while (index->key_slots_[slot] != 0 && index->key_slots_[slot] != k) slot = (slot + 1) & index->key_mask_;
+                index->key_slots_[slot] = k;
+            }
         }
     }
     auto& listings = index->listings_;
@@ -120,7 +137,7 @@ std::span<const ThreatIndex::Listing> ThreatIndex::with_prefix(std::span<const u
 
 size_t ThreatIndex::memory_bytes() const {
     return listings_.capacity() * sizeof(Listing) + slots_.capacity() * sizeof(uint32_t) +
-           prefixes_.capacity() * sizeof(uint32_t);
+           prefixes_.capacity() * sizeof(uint32_t) + key_slots_.capacity() * sizeof(uint64_t);
 }
 
 std::string source_list(const ThreatIndex& index, uint64_t sources, std::string_view separator) {

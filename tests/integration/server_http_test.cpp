@@ -83,6 +83,31 @@ TEST_F(ServerTest, SecondCheckIsCached) {
     EXPECT_EQ(first.at("score"), second.at("score"));
 }
 
+TEST_F(ServerTest, FlaggedVerdictGetsExactExplanationThroughTheCache) {
+    const char* body = R"({"url":"http://paypal.com.account-verify.example.ru/signin/webscr.php?cmd=_login"})";
+    auto first = parse_object(server_->post_json("/api/v1/check", body).body);
+    ASSERT_NE(std::string(first.at("verdict").as_string()), "benign");
+    EXPECT_EQ(std::string(first.at("explanation").as_string()), "path");
+    // The idle thread computes TreeSHAP and replaces the cached verdict.
+    json::object later;
+    for (int i = 0; i < 2000; ++i) {
+        later = parse_object(server_->post_json("/api/v1/check", body).body);
+        if (later.at("explanation").as_string() == "treeshap") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(std::string(later.at("explanation").as_string()), "treeshap");
+    EXPECT_TRUE(later.at("cached").as_bool());
+    EXPECT_EQ(later.at("score"), first.at("score"));
+    auto exact = parse_object(server_->post_json(
+        "/api/v1/check",
+        R"({"url":"http://paypal.com.account-verify.example.ru/signin/webscr.php?cmd=_login","explain":"exact"})")
+                                  .body);
+    EXPECT_EQ(later.at("reasons"), exact.at("reasons"));
+    auto metrics = server_->get("/metrics").body;
+    EXPECT_NE(metrics.find("vigil_background_explanations_total "), std::string::npos);
+    EXPECT_EQ(metrics.find("vigil_background_explanations_total 0\n"), std::string::npos) << metrics;
+}
+
 TEST_F(ServerTest, MalformedJsonIs400) { expect_problem(server_->post_json("/api/v1/check", "{\"url\":"), 400); }
 TEST_F(ServerTest, MissingFieldIs400) { expect_problem(server_->post_json("/api/v1/check", "{}"), 400); }
 TEST_F(ServerTest, UnknownFieldIs400) {

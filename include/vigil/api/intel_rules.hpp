@@ -15,7 +15,7 @@ class FeedRule final : public VerdictRule {
 public:
     explicit FeedRule(const intel::IntelState& state) : state_(state) {}
     void evaluate(const UrlVerdict& verdict, std::vector<RuleHit>& hits) const override;
-    bool needs_expression_hashes() const override { return true; }
+    bool needs_expression_keys() const override { return true; }
 
 private:
     const intel::IntelState& state_;

@@ -3,6 +3,7 @@
 // Knows nothing about HTTP or storage; safe to call from many threads at once.
 #include <atomic>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -17,9 +18,15 @@
 
 namespace vigil::api {
 
+class BackgroundExplainer;
+struct ExactExplanationJob;
+
 // When to pay for exact TreeSHAP instead of the O(depth) path attribution.
 enum class ExplainMode : uint8_t {
-    kFlagged,  // exact for phishing/suspicious verdicts, path attribution for benign (default)
+    // Path attribution in every answer; phishing/suspicious verdicts get exact TreeSHAP computed on an
+    // idle-priority thread and put in the cache, so later answers for the URL carry it (default).
+    kBackground,
+    kFlagged,  // exact for phishing/suspicious verdicts on the request path, path attribution for benign
     kAlways,
     kNever,
 };
@@ -33,7 +40,8 @@ struct UrlModel {
 
 struct UrlCheckerOptions {
     double suspicious_margin = 0.15;  // [threshold - margin, threshold): suspicious
-    ExplainMode explain = ExplainMode::kFlagged;
+    ExplainMode explain = ExplainMode::kBackground;
+    size_t background_queue = 4096;  // kBackground: pending exact explanations; more are dropped (counted)
     size_t top_reasons = 5;
     size_t cache_capacity = 100000;
     int64_t cache_ttl_ms = 3600 * 1000;
@@ -43,7 +51,7 @@ struct UrlCheckerOptions {
 
 struct UrlCheckerStats {
     std::atomic<uint64_t> benign{0}, suspicious{0}, phishing{0}, invalid{0};
-    std::atomic<uint64_t> exact_explanations{0}, path_explanations{0};
+    std::atomic<uint64_t> exact_explanations{0}, path_explanations{0};  // in answers computed on a miss
     std::atomic<uint64_t> rule_overrides{0};  // answers (cached or not) where a rule hit
 };
 
@@ -51,6 +59,9 @@ class UrlChecker {
 public:
     UrlChecker(UrlModel model, const domain::PublicSuffixList& psl, const domain::BrandList& brands,
                UrlCheckerOptions options);
+    ~UrlChecker();
+    UrlChecker(const UrlChecker&) = delete;
+    UrlChecker& operator=(const UrlChecker&) = delete;
 
     // force_exact: the caller asked for an exact explanation whatever the mode.
     Result<UrlCheck> check(std::string_view url, bool force_exact = false);
@@ -58,12 +69,20 @@ public:
     const UrlCheckerStats& stats() const { return stats_; }
     const cache::ShardedLruCache<std::shared_ptr<const UrlVerdict>>& cache() const { return cache_; }
     const UrlModel& model() const { return model_; }
+    // kBackground: exact explanations computed and cached, dropped (queue full), and waiting.
+    uint64_t background_explained() const;
+    uint64_t background_dropped() const;
+    size_t background_pending() const;
     // The brand lookalike detector the features use (shared with GET /api/v1/domain/{name}).
     const std::shared_ptr<const domain::LookalikeDetector>& lookalike() const { return extractor_.shared_lookalike(); }
 
 private:
     std::shared_ptr<const UrlVerdict> apply_rules(std::shared_ptr<const UrlVerdict> model);
-    std::shared_ptr<const UrlVerdict> score(const url::ParsedUrl& parsed, std::string canonical, bool force_exact);
+    std::shared_ptr<const UrlVerdict> score(const url::ParsedUrl& parsed, std::string canonical, bool force_exact,
+                                            features::FeatureVector& row);
+    void add_feature_reasons(UrlVerdict& v, const features::FeatureVector& row,
+                             std::span<const float> contributions) const;
+    void explain_exactly(const ExactExplanationJob& job);
 
     UrlModel model_;
     const domain::PublicSuffixList& psl_;
@@ -72,6 +91,7 @@ private:
     bool hash_expressions_ = false;
     cache::ShardedLruCache<std::shared_ptr<const UrlVerdict>> cache_;
     UrlCheckerStats stats_;
+    std::unique_ptr<BackgroundExplainer> background_;  // last: its thread uses everything above
 };
 
 }  // namespace vigil::api

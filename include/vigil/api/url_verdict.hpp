@@ -39,9 +39,9 @@ struct UrlVerdict {
     std::string explanation;    // "treeshap" (exact) or "path" (Saabas approximation)
     std::string model_name;
     std::string model_version;
-    // SHA-256 of the URL's lookup expressions, computed once per canonical URL when a rule needs them
-    // (threat-feed lookups); not serialised.
-    std::vector<url::Sha256Digest> expression_hashes;
+    // intel::expression_key() of the URL's lookup expressions, computed once per canonical URL when a rule
+    // needs them (the threat-feed prefilter); not serialised.
+    std::vector<uint64_t> expression_keys;
 };
 
 // One answer to one request: the shared verdict plus what is particular to this request.

@@ -33,8 +33,8 @@ public:
     // Appends the rule's hits for this (model) verdict. Must be thread-safe and should not allocate
     // when nothing hits.
     virtual void evaluate(const UrlVerdict& verdict, std::vector<RuleHit>& hits) const = 0;
-    // Whether the rule reads UrlVerdict::expression_hashes (the checker then computes them once per URL).
-    virtual bool needs_expression_hashes() const { return false; }
+    // Whether the rule reads UrlVerdict::expression_keys (the checker then computes them once per URL).
+    virtual bool needs_expression_keys() const { return false; }
 };
 
 // The host of a canonical URL ("http://a.b:8080/x" -> "a.b").

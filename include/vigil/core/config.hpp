@@ -31,7 +31,7 @@ struct ServerConfig {
     double suspicious_margin = 0.15;  // scores in [threshold - margin, threshold) are "suspicious"
     // When a verdict carries exact TreeSHAP contributions (they cost more than the score itself):
     // "flagged" (phishing/suspicious only) | "always" | "never". Validated on every set.
-    std::string exact_explanations = "flagged";
+    std::string exact_explanations = "background";
     std::string log_level = "info";   // trace | debug | info | warn | error | critical | off
     // Traffic (issue 3): the model served by /api/v1/predict and when predictions raise alerts.
     std::filesystem::path traffic_model_dir = "models/traffic";

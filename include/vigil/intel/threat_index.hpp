@@ -2,6 +2,7 @@
 // The listed expressions as Safe Browsing v4 full hashes: an immutable index built once per refresh and
 // shared by readers (lookups never lock), plus the entries of each source it was built from.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -39,6 +40,11 @@ EntryBuild build_entries(const std::vector<FeedItem>& items, int64_t now_ms);
 inline uint32_t prefix32(const url::Sha256Digest& h) {
     return (uint32_t{h[0]} << 24) | (uint32_t{h[1]} << 16) | (uint32_t{h[2]} << 8) | uint32_t{h[3]};
 }
+
+// A fast 64-bit key of a lookup expression, the prefilter in front of the SHA-256 match: a key that is not
+// in the index proves no listing matches; a key hit is confirmed with the full hashes, so a collision costs
+// time, never a wrong answer.
+inline uint64_t expression_key(std::string_view expression) { return std::hash<std::string_view>{}(expression); }
 
 class ThreatIndex {
 public:
@@ -78,6 +84,21 @@ public:
         }
         return sources;
     }
+    // False when no key is an expression_key() of a listed expression (then match() finds nothing); true means
+    // "maybe": confirm with match(). Only meaningful when keys_complete().
+    bool may_match(std::span<const uint64_t> keys) const {
+        if (key_slots_.empty()) return false;
+        for (uint64_t key : keys) {
+            const uint64_t k = key == 0 ? 1 : key;  // 0 marks an empty slot
+            for (size_t i = (k * 0x9E3779B97F4A7C15ull) >> key_shift_;; i = (i + 1) & key_mask_) {
+                if (key_slots_[i] == 0) break;
+                if (key_slots_[i] == k) return true;
+            }
+        }
+        return false;
+    }
+    // Every listing came with its expression, so may_match() can rule URLs out.
+    bool keys_complete() const { return keys_complete_; }
     // Listings whose hash starts with `prefix` (1..32 bytes).
     std::span<const Listing> with_prefix(std::span<const uint8_t> prefix) const;
 
@@ -97,6 +118,10 @@ private:
     std::vector<Listing> listings_;  // sorted by hash
     std::vector<uint32_t> slots_;    // open addressing, listing index + 1, 0 = empty
     uint64_t mask_ = 0;
+    std::vector<uint64_t> key_slots_;  // open addressing over expression keys, 0 = empty
+    uint64_t key_mask_ = 0;
+    int key_shift_ = 64;
+    bool keys_complete_ = true;
     std::vector<uint32_t> prefixes_;
     url::Sha256Digest checksum_{};
     std::vector<std::string> source_names_;

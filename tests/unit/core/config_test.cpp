@@ -64,7 +64,7 @@ TEST(Config, DefaultsMatchTheDocumentedValues) {
     EXPECT_EQ(c->write_queue_capacity, 65536u);
     EXPECT_EQ(c->write_batch, 512u);
     EXPECT_DOUBLE_EQ(c->suspicious_margin, 0.15);
-    EXPECT_EQ(c->exact_explanations, "flagged");
+    EXPECT_EQ(c->exact_explanations, "background");
     EXPECT_EQ(c->log_level, "info");
     EXPECT_EQ(*c, ServerConfig{});
 }

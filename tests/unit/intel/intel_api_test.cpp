@@ -75,7 +75,7 @@ TEST_F(IntelRulesTest, FeedHitIsPhishingWithSourceReason) {
     EXPECT_EQ(v->score, 1.0);
     EXPECT_EQ(v->severity, Severity::kHigh);
     EXPECT_EQ(rule_names(*v), std::vector<std::string>{"feed:phishtank"});
-    EXPECT_TRUE(v->expression_hashes.empty());  // the answer does not carry them
+    EXPECT_TRUE(v->expression_keys.empty());  // the answer does not carry them
     EXPECT_EQ(check("http://evil.example/")->verdict, VerdictLabel::kBenign);
 }
 

@@ -47,6 +47,33 @@ TEST(ThreatIndex, DirectoryEntryMatchesDeeperUrls) {
     EXPECT_EQ(idx->match(hashes_of("http://notevil.example/login/")), 0u);
 }
 
+std::vector<uint64_t> keys_of(std::string_view u) {
+    auto c = url::canonicalize(u);
+    EXPECT_TRUE(c.ok()) << u;
+    std::vector<uint64_t> out;
+    for (const auto& e : url::lookup_expressions(*c)) out.push_back(expression_key(e));
+    return out;
+}
+
+TEST(ThreatIndex, ExpressionKeysPrefilterAgreesWithFullHashes) {
+    const auto idx = index_of(entries({"http://evil.example/login/", "http://a.example/p/x.php?id=1"}));
+    ASSERT_TRUE(idx->keys_complete());
+    for (const char* u : {"http://evil.example/login/x.php?session=1", "https://www.evil.example/login/",
+                          "http://a.example/p/x.php?id=1", "http://evil.example/", "http://evil.example/logout/",
+                          "http://notevil.example/login/", "http://a.example/p/x.php?id=2", "https://github.com/"}) {
+        // A key miss must be exact; a key hit here is a true hit (no collisions among these few).
+        EXPECT_EQ(idx->may_match(keys_of(u)), idx->match(hashes_of(u)) != 0) << u;
+    }
+    EXPECT_FALSE(idx->may_match({}));
+    EXPECT_FALSE(index_of({})->may_match(keys_of("http://evil.example/login/")));
+}
+
+TEST(ThreatIndex, EntriesWithoutExpressionsDisableThePrefilter) {
+    auto e = entries({"http://evil.example/login/"});
+    e.push_back(FeedEntry{url::sha256("hash-only.example/"), "", ThreatType::kPhishing, 1, 1});
+    EXPECT_FALSE(index_of(e)->keys_complete());
+}
+
 TEST(ThreatIndex, ExactUrlEntryDoesNotCoverTheHost) {
     const auto idx = index_of(entries({"http://a.example/p/x.php?id=1"}));
     EXPECT_NE(idx->match(hashes_of("http://a.example/p/x.php?id=1")), 0u);
