@@ -1,6 +1,7 @@
 // The whole URL verdict core (no HTTP) on real URLs with the bundled model: what a cache miss
 // costs with path attribution versus exact TreeSHAP, and how often the two agree on the top
 // reasons a user is shown. Prints the agreement table before the benchmarks run.
+#include <cstdlib>
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -140,7 +141,8 @@ void print_agreement() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    print_agreement();
+    // VIGIL_BENCH_NO_AGREEMENT=1 skips the agreement pass (e.g. to count instructions of the benchmarks alone).
+    if (std::getenv("VIGIL_BENCH_NO_AGREEMENT") == nullptr) print_agreement();
     benchmark::Initialize(&argc, argv);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

@@ -3,8 +3,10 @@
 #   trivial_*           the ceiling: a keep-alive Beast server returning a fixed JSON body, sent the
 #                       same requests as the run it is compared with
 #   miss_mixed          /api/v1/check cycling 21k PhishStorm-style URLs (half phishing), cache off,
-#                       default explanations (exact TreeSHAP for flagged verdicts)
-#   miss_mixed_path     the same with --explanations never (path attribution for every verdict)
+#                       default explanations (background: path attribution in every answer; without a
+#                       cache there is nowhere to keep exact values, so no background work either)
+#   miss_mixed_flagged  the same with --explanations flagged (exact TreeSHAP for flagged verdicts on the
+#                       request path, the default before)
 #   miss_legit          cycling only the legitimate URLs of that set (mostly benign verdicts), cache off
 #   hit                 one URL repeated (cache hit)
 # usage: bench/wrk/run.sh [DURATION_S=10]    (from the repository root, after `make build`)
@@ -42,13 +44,13 @@ serve() { # port flags...
 
 ./build/bench/trivial_beast_server 18099 2 & pids+=($!)
 serve 18080 --cache-capacity 0
-serve 18081 --cache-capacity 0 --explanations never
+serve 18081 --cache-capacity 0 --explanations flagged
 serve 18082
 sleep 3
 # The ceiling gets the very same requests (the trivial server ignores the body).
 run_wrk trivial_cycle 18099 bench/wrk/check_cycle.lua var/bench_urls.txt
 run_wrk miss_mixed 18080 bench/wrk/check_cycle.lua var/bench_urls.txt
-run_wrk miss_mixed_path 18081 bench/wrk/check_cycle.lua var/bench_urls.txt
+run_wrk miss_mixed_flagged 18081 bench/wrk/check_cycle.lua var/bench_urls.txt
 run_wrk miss_legit 18080 bench/wrk/check_cycle.lua var/bench_urls_legit.txt
 run_wrk trivial_repeat 18099 bench/wrk/check_repeat.lua
 run_wrk hit 18082 bench/wrk/check_repeat.lua
