@@ -4,9 +4,24 @@
 #include <sched.h>
 
 namespace vigil::api {
+namespace {
 
-BackgroundExplainer::BackgroundExplainer(std::size_t capacity, std::function<void(const ExactExplanationJob&)> explain)
-    : capacity_(capacity), explain_(std::move(explain)), worker_([this] { run(); }) {}
+// Failure (e.g. under a seccomp profile) only means the computation competes at normal priority.
+void set_idle_priority(bool idle) {
+    sched_param param{};
+    (void)pthread_setschedparam(pthread_self(), idle ? SCHED_IDLE : SCHED_OTHER, &param);
+}
+
+}  // namespace
+
+BackgroundExplainer::BackgroundExplainer(std::size_t capacity, std::function<void(ExactExplanationJob&)> compute,
+                                         std::function<void(const ExactExplanationJob&)> publish,
+                                         std::function<void()> warm_up)
+    : capacity_(capacity),
+      compute_(std::move(compute)),
+      publish_(std::move(publish)),
+      warm_up_(std::move(warm_up)),
+      worker_([this] { run(); }) {}
 
 BackgroundExplainer::~BackgroundExplainer() {
     {
@@ -20,8 +35,8 @@ BackgroundExplainer::~BackgroundExplainer() {
 
 bool BackgroundExplainer::try_post(ExactExplanationJob job) {
     {
-        std::lock_guard lock(mutex_);
-        if (stopping_ || jobs_.size() >= capacity_) {
+        std::unique_lock lock(mutex_, std::try_to_lock);
+        if (!lock.owns_lock() || stopping_ || jobs_.size() >= capacity_) {
             dropped_.fetch_add(1, std::memory_order_relaxed);
             return false;
         }
@@ -37,10 +52,7 @@ std::size_t BackgroundExplainer::pending() const {
 }
 
 void BackgroundExplainer::run() {
-    // Idle priority: the request threads always win the cores. Failure (e.g. a seccomp profile) only means the
-    // worker competes at normal priority.
-    sched_param param{};
-    (void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
+    if (warm_up_) warm_up_();
     while (true) {
         ExactExplanationJob job;
         {
@@ -50,7 +62,10 @@ void BackgroundExplainer::run() {
             job = std::move(jobs_.front());
             jobs_.pop_front();
         }
-        explain_(job);
+        set_idle_priority(true);
+        compute_(job);
+        set_idle_priority(false);
+        publish_(job);
         done_.fetch_add(1, std::memory_order_relaxed);
     }
 }

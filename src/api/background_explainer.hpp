@@ -1,9 +1,13 @@
 #pragma once
 // Exact TreeSHAP for flagged verdicts, computed off the request path. A cache miss is answered with the cheap
-// path attribution; the job queued here recomputes the contributions exactly on one idle-priority thread
-// (SCHED_IDLE: it runs only when a core would otherwise idle) and replaces the cached verdict, so the next
-// request for the URL gets the exact explanation. Under saturation the bounded queue fills and jobs are dropped
-// (counted), never blocking a request.
+// path attribution; the job queued here recomputes the contributions exactly on one background thread and
+// replaces the cached verdict, so the next request for the URL gets the exact explanation.
+//
+// Only the computation runs at idle priority (SCHED_IDLE: only when a core would otherwise idle). Everything
+// that takes a lock shared with request threads — the job queue, malloc arenas, the cache shard — runs at
+// normal priority, so a preempted idle thread never holds a lock a request waits for. A request never waits
+// for this thread at all: posting only try-locks, and a full or busy queue drops the job (counted).
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -21,17 +25,21 @@ namespace vigil::api {
 struct ExactExplanationJob {
     features::FeatureVector row{};
     std::shared_ptr<const UrlVerdict> verdict;  // the path-attributed verdict that was answered and cached
+    std::array<float, features::kNumFeatures + 1> contributions{};  // filled by `compute`
 };
 
 class BackgroundExplainer {
 public:
-    // `explain` turns a job into the exact verdict and stores it; it runs on the worker thread only.
-    BackgroundExplainer(std::size_t capacity, std::function<void(const ExactExplanationJob&)> explain);
+    // On the worker thread only: `compute` (idle priority; must not lock or allocate) fills the job's
+    // contributions, then `publish` (normal priority) turns it into the exact verdict and stores it.
+    // `warm_up` runs once at normal priority first (e.g. to allocate thread-local scratch).
+    BackgroundExplainer(std::size_t capacity, std::function<void(ExactExplanationJob&)> compute,
+                        std::function<void(const ExactExplanationJob&)> publish, std::function<void()> warm_up = {});
     ~BackgroundExplainer();
     BackgroundExplainer(const BackgroundExplainer&) = delete;
     BackgroundExplainer& operator=(const BackgroundExplainer&) = delete;
 
-    // Never blocks on the worker; false (and counted) when the queue is full.
+    // Never blocks on the worker; false (and counted) when the queue is full or momentarily locked.
     bool try_post(ExactExplanationJob job);
 
     uint64_t done() const { return done_.load(std::memory_order_relaxed); }
@@ -42,7 +50,9 @@ private:
     void run();
 
     const std::size_t capacity_;
-    std::function<void(const ExactExplanationJob&)> explain_;
+    std::function<void(ExactExplanationJob&)> compute_;
+    std::function<void(const ExactExplanationJob&)> publish_;
+    std::function<void()> warm_up_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<ExactExplanationJob> jobs_;

@@ -28,7 +28,14 @@ UrlChecker::UrlChecker(UrlModel model, const domain::PublicSuffixList& psl, cons
     // Without a cache there is nowhere to keep a refined explanation.
     if (options_.explain == ExplainMode::kBackground && options_.cache_capacity > 0) {
         background_ = std::make_unique<BackgroundExplainer>(
-            options_.background_queue, [this](const ExactExplanationJob& job) { explain_exactly(job); });
+            options_.background_queue,
+            [this](ExactExplanationJob& job) { model_.forest->shap_values(job.row, job.contributions); },
+            [this](const ExactExplanationJob& job) { publish_exact(job); },
+            [this] {  // TreeSHAP's thread-local scratch is allocated here, at normal priority
+                features::FeatureVector row{};
+                std::array<float, features::kNumFeatures + 1> out{};
+                model_.forest->shap_values(row, out);
+            });
     }
 }
 
@@ -150,12 +157,10 @@ void UrlChecker::add_feature_reasons(UrlVerdict& v, const features::FeatureVecto
     }
 }
 
-void UrlChecker::explain_exactly(const ExactExplanationJob& job) {
-    std::array<float, features::kNumFeatures + 1> contributions{};
-    model_.forest->shap_values(job.row, contributions);
+void UrlChecker::publish_exact(const ExactExplanationJob& job) {
     auto refined = std::make_shared<UrlVerdict>(*job.verdict);
     std::erase_if(refined->reasons, [](const Reason& r) { return r.kind == "feature"; });
-    add_feature_reasons(*refined, job.row, contributions);
+    add_feature_reasons(*refined, job.row, job.contributions);
     refined->explanation = "treeshap";
     std::string key = refined->canonical_url;  // argument order is unspecified: copy before the move
     cache_.put(std::move(key), std::move(refined));

@@ -82,7 +82,7 @@ private:
                                             features::FeatureVector& row);
     void add_feature_reasons(UrlVerdict& v, const features::FeatureVector& row,
                              std::span<const float> contributions) const;
-    void explain_exactly(const ExactExplanationJob& job);
+    void publish_exact(const ExactExplanationJob& job);  // the cached verdict, now with TreeSHAP reasons
 
     UrlModel model_;
     const domain::PublicSuffixList& psl_;

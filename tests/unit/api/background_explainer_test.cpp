@@ -138,13 +138,16 @@ TEST(BackgroundExplainer, DropsWhenTheQueueIsFullAndNeverBlocks) {
     bool entered = false, release = false;
     int explained = 0;
     {
-        BackgroundExplainer worker(1, [&](const ExactExplanationJob&) {
-            std::unique_lock lock(m);
-            entered = true;
-            cv.notify_all();
-            cv.wait(lock, [&] { return release; });
-            ++explained;
-        });
+        BackgroundExplainer worker(
+            1,
+            [&](ExactExplanationJob& job) {
+                std::unique_lock lock(m);
+                entered = true;
+                cv.notify_all();
+                cv.wait(lock, [&] { return release; });
+                job.contributions[0] = 1.0f;
+            },
+            [&](const ExactExplanationJob& job) { explained += job.contributions[0] == 1.0f; });
         ASSERT_TRUE(worker.try_post({}));
         {
             std::unique_lock lock(m);
