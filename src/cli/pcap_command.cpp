@@ -30,7 +30,7 @@ options:
   --no-model        no scoring: connections and features only
   --features        include the 41 NSL-KDD feature values of every connection (JSON output)
   --attacks-only    print only the connections predicted as attacks (the summary counts all)
-  --host-window N   connections in the host-based window (default 100)
+  --host-window N   connections in the host-based window (default 255, as NSL-KDD)
   --quiet           no progress bar
 Content features (hot, num_failed_logins, logged_in, ... columns 10-22) are not computed from
 packets and are 0; the packet model is trained without them.

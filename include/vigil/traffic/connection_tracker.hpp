@@ -40,9 +40,11 @@ struct Connection {
 
 // NSL-KDD flag: "SF", "S0", "REJ", ... (UDP and ICMP connections are "SF", as in NSL-KDD).
 std::string_view connection_flag(const Connection& c);
-// Flags NSL-KDD's serror/rerror rates count (S0-S3 and REJ, as the KDD feature extractors do).
+// Flags NSL-KDD's serror/rerror rates count: S0-S3 and SH; REJ and the resets RSTO, RSTOS0, RSTR(H).
 bool is_syn_error(std::string_view flag);
 bool is_rej_error(std::string_view flag);
+// The flag as NSL-KDD spells it (its 11 values): RSTRH -> RSTR, SHR -> OTH, others unchanged.
+std::string_view nsl_kdd_flag(std::string_view flag);
 
 struct TrackerConfig {
     int64_t tcp_attempt_timeout_us = 5'000'000;   // a connection not yet established
