@@ -38,6 +38,7 @@ ConnectionRules::ConnectionRules(ConnectionRulesConfig config) : config_(std::mo
     if (config_.bruteforce.min_sessions == 0) config_.bruteforce.min_sessions = 1;
     if (config_.portscan.min_ports == 0) config_.portscan.min_ports = 1;
     if (config_.max_tracked_pairs == 0) config_.max_tracked_pairs = 1;
+    if (config_.max_events_per_pair == 0) config_.max_events_per_pair = 1;
 }
 
 // Bounded state: when full, pairs idle for a whole window go; if that frees nothing (a spoofed flood
@@ -65,6 +66,7 @@ uint32_t ConnectionRules::bruteforce_count(const Connection& c) {
     while (!s.ends_us.empty() && s.ends_us.front() < c.last_us - window_us) s.ends_us.pop_front();
     if (session) {
         s.ends_us.push_back(c.last_us);
+        if (s.ends_us.size() > config_.max_events_per_pair) s.ends_us.pop_front();
         s.last_us = std::max(s.last_us, c.last_us);
     }
     return static_cast<uint32_t>(s.ends_us.size());
@@ -83,14 +85,16 @@ uint32_t ConnectionRules::portscan_ports(const Connection& c) {
         it = ports_.emplace(key, Ports{}).first;
     }
     Ports& p = it->second;
-    while (!p.seen.empty() && p.seen.front().first < c.last_us - window_us) {
+    auto drop_oldest = [&p] {
         auto count = p.counts.find(p.seen.front().second);
         if (count != p.counts.end() && --count->second == 0) p.counts.erase(count);
         p.seen.pop_front();
-    }
+    };
+    while (!p.seen.empty() && p.seen.front().first < c.last_us - window_us) drop_oldest();
     if (!unanswered) return 0;  // an answered connection is not part of a scan
     p.seen.emplace_back(c.last_us, c.resp_port);
     ++p.counts[c.resp_port];
+    if (p.seen.size() > config_.max_events_per_pair) drop_oldest();
     p.last_us = std::max(p.last_us, c.last_us);
     return static_cast<uint32_t>(p.counts.size());
 }

@@ -45,6 +45,7 @@ struct ConnectionRulesConfig {
     BruteForceRule bruteforce;
     PortScanRule portscan;
     size_t max_tracked_pairs = 65'536;  // source/host pairs kept per rule; stale ones go first
+    size_t max_events_per_pair = 65'536; // connections remembered per pair (a flood's window is cut short)
 };
 
 class ConnectionRules {

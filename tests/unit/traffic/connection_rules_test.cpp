@@ -166,5 +166,16 @@ TEST(ConnectionRules, StateStaysBoundedUnderSpoofedSources) {
     EXPECT_EQ(scans, 3);
 }
 
+TEST(ConnectionRules, EventsPerPairAreCapped) {
+    ConnectionRulesConfig config;
+    config.max_events_per_pair = 5;
+    config.portscan.min_ports = 6;
+    ConnectionRules rules(config);
+    for (int i = 0; i < 20; ++i) {  // 20 ports, but only the last 5 are remembered: never 6
+        TrafficVerdict v = normal_verdict();
+        EXPECT_FALSE(rules.apply(tcp_conn(i * 10LL, kAttacker, 1, kServer, static_cast<uint16_t>(100 + i), 0, 0, 0), v));
+    }
+}
+
 }  // namespace
 }  // namespace vigil::traffic
