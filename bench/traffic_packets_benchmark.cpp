@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "vigil/core/data_dir.hpp"
+#include "vigil/traffic/connection_rules.hpp"
 #include "vigil/traffic/packet_pipeline.hpp"
 #include "vigil/traffic/pcap_file.hpp"
 
@@ -82,6 +83,29 @@ void BM_Pipeline(benchmark::State& state, const std::string& name) {
     state.counters["connections"] = static_cast<double>(connections) / static_cast<double>(state.iterations());
 }
 
+// The pipeline plus the brute-force and port-scan rules on every connection (a fixed model verdict: the
+// model's cost is measured elsewhere).
+void BM_PipelineRules(benchmark::State& state, const std::string& name) {
+    const Capture& c = capture(name);
+    if (!c.error.empty()) return state.SkipWithError(c.error.c_str());
+    uint64_t fired = 0;
+    TrafficVerdict verdict;
+    for (auto _ : state) {
+        ConnectionRules rules;
+        PacketPipeline pipeline(c.dlt, {}, [&](const FinishedConnection& f) {
+            verdict.attack = false;
+            verdict.family = "normal";
+            verdict.probability = 0.1;
+            verdict.reasons.clear();
+            fired += rules.apply(f.connection, verdict);
+        });
+        for (const auto& f : c.frames) pipeline.on_frame(f.ts_us, f.bytes.data(), f.bytes.size());
+        pipeline.finish();
+    }
+    state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * c.frames.size()));
+    state.counters["rule_hits"] = static_cast<double>(fired) / static_cast<double>(state.iterations());
+}
+
 void BM_FilePipeline(benchmark::State& state, const std::string& name) {
     const Capture& c = capture(name);
     if (!c.error.empty()) return state.SkipWithError(c.error.c_str());
@@ -104,6 +128,11 @@ BENCHMARK_CAPTURE(BM_Decode, ftp_bruteforce, std::string("ftp_bruteforce.pcap.gz
 BENCHMARK_CAPTURE(BM_Pipeline, syn_flood, std::string("syn_flood.pcap.gz"))->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Pipeline, ftp_bruteforce, std::string("ftp_bruteforce.pcap.gz"))->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Pipeline, nmap_syn_scan, std::string("nmap_syn_scan_evilfingers.pcap.gz"))
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_PipelineRules, syn_flood, std::string("syn_flood.pcap.gz"))->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_PipelineRules, ftp_bruteforce, std::string("ftp_bruteforce.pcap.gz"))
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_PipelineRules, nmap_syn_scan, std::string("nmap_syn_scan_evilfingers.pcap.gz"))
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_FilePipeline, syn_flood, std::string("syn_flood.pcap.gz"))->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_FilePipeline, ftp_bruteforce, std::string("ftp_bruteforce.pcap.gz"))

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Per-capture results of `vigil pcap` on the public captures (docs/models.md, "Packet captures"):
-#   scripts/pcap-results.sh [MODEL_DIR]        (default models/traffic-packets)
+#   scripts/pcap-results.sh [MODEL_DIR] [vigil pcap options, e.g. --no-rules]   (default models/traffic-packets)
 # Prints a Markdown table: connections, connections flagged as attacks, share, families, median P(attack).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 model="${1:-$root/models/traffic-packets}"
+shift || true
 data="${VIGIL_DATA_DIR:-$root/../shared/data}/traffic/pcaps"
 vigil="$root/build/vigil"
 echo "| capture | class (MANIFEST) | connections | flagged | share | families | median P(attack) |"
@@ -15,7 +16,7 @@ for f in syn_flood.pcap.gz random_syn_packets.pcap.gz syn_scan_1000ports_chrissa
          no_flood_baseline.pcap.gz http_google_benign.pcapng.gz http_browsing_wireshark_org.pcapng.gz \
          http_download_benign.pcap.gz telnet_session_benign.pcap.gz; do
   class=$(grep -F "\`$f\`" "$data/MANIFEST.md" | head -1 | awk -F'|' '{gsub(/^ +| +$/, "", $3); print $3}')
-  "$vigil" pcap --quiet --json --model "$model" "$data/$f" | python3 -c '
+  "$vigil" pcap --quiet --json --model "$model" "$@" "$data/$f" | python3 -c '
 import json, sys
 name, cls = sys.argv[1], sys.argv[2]
 ps, summary = [], None

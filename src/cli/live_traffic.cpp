@@ -18,7 +18,8 @@ const char* live_traffic_help() {
            "  --capture IFACE          capture on IFACE (needs root or CAP_NET_RAW); attacks are logged\n"
            "                           to stderr as JSON lines and counted in /metrics\n"
            "  --capture-filter BPF     only packets matching this tcpdump filter\n"
-           "  --capture-model DIR      packet model for --capture (default: models/traffic-packets)\n\n";
+           "  --capture-model DIR      packet model for --capture (default: models/traffic-packets)\n"
+           "  --capture-rules on|off   brute-force and port-scan rules next to the model (default on)\n\n";
 }
 
 bool take_live_traffic_flag(std::string_view name, const std::string& value, LiveTrafficOptions& options) {
@@ -28,6 +29,8 @@ bool take_live_traffic_flag(std::string_view name, const std::string& value, Liv
         options.filter = value;
     } else if (name == "capture-model") {
         options.model_dir = value;
+    } else if (name == "capture-rules") {
+        options.rules = value;  // checked by start_live_traffic
     } else {
         return false;
     }
@@ -78,6 +81,9 @@ LiveTraffic::~LiveTraffic() {
 Result<std::unique_ptr<LiveTraffic>> start_live_traffic(
     const LiveTrafficOptions& options, std::function<void(const traffic::ScoredConnection&)> on_scored) {
     if (options.interface.empty()) return std::unique_ptr<LiveTraffic>();
+    if (options.rules != "on" && options.rules != "off") {
+        return make_error(ErrorCode::kInvalidArgument, "--capture-rules needs on or off, not '" + options.rules + "'");
+    }
     const auto model_dir =
         options.model_dir.empty() ? install_root() / "models" / "traffic-packets" : options.model_dir;
     std::unique_ptr<LiveTraffic> live(new LiveTraffic());
@@ -96,6 +102,8 @@ Result<std::unique_ptr<LiveTraffic>> start_live_traffic(
     traffic::LiveCaptureOptions capture;
     capture.interface = options.interface;
     capture.bpf_filter = options.filter;
+    capture.rules.bruteforce.enabled = options.rules == "on";
+    capture.rules.portscan.enabled = options.rules == "on";
     auto sink = [on_scored = std::move(on_scored)](const traffic::ScoredConnection& s) {
         if (s.verdict != nullptr && s.verdict->attack) {
             std::string line;

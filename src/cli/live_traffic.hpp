@@ -19,6 +19,7 @@ struct LiveTrafficOptions {
     std::string interface;         // --capture IFACE (empty: no live capture)
     std::string filter;            // --capture-filter BPF
     std::filesystem::path model_dir;  // --capture-model DIR (default models/traffic-packets)
+    std::string rules = "on";         // --capture-rules on|off (brute-force and port-scan rules)
 };
 
 // Help lines for serve --help.

@@ -30,8 +30,16 @@ options:
   --no-model        no scoring: connections and features only
   --features        include the 41 NSL-KDD feature values of every connection (JSON output)
   --attacks-only    print only the connections predicted as attacks (the summary counts all)
-  --host-window N   connections in the host-based window (default 100)
+  --host-window N   connections in the host-based window (default 255, as NSL-KDD)
   --quiet           no progress bar
+rules (next to the model; a hit makes the connection an attack with a "rule:NAME" reason):
+  --no-rules        the model's verdicts only
+  --bruteforce-sessions N   brute force (R2L): N sessions from one source to one host's
+                    authentication port (ftp, ssh, telnet, pop3, imap, rdp, vnc...) (default 10)
+  --bruteforce-window S     ... within S seconds (default 60)
+  --portscan-ports N        port scan (Probe): unanswered connections from one source to N
+                    distinct ports of one host (default 10)
+  --portscan-window S       ... within S seconds (default 60)
 Content features (hot, num_failed_logins, logged_in, ... columns 10-22) are not computed from
 packets and are 0; the packet model is trained without them.
 Exit status: 0 done, 1 the capture is corrupt part-way (what was read is reported), 2 usage or
@@ -113,6 +121,7 @@ int run_pcap(int argc, char** argv) {
     bool attacks_only = false;
     bool quiet = false;
     traffic::PipelineConfig pipeline;
+    traffic::ConnectionRulesConfig rules;
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         auto need_value = [&](const char* name) -> const char* {
@@ -149,6 +158,24 @@ int run_pcap(int argc, char** argv) {
                 return 2;
             }
             pipeline.features.host_window = static_cast<size_t>(n);
+        } else if (a == "--no-rules") {
+            rules.bruteforce.enabled = false;
+            rules.portscan.enabled = false;
+        } else if (a == "--bruteforce-sessions" || a == "--bruteforce-window" || a == "--portscan-ports" ||
+                   a == "--portscan-window") {
+            const std::string name(a);
+            const char* v = need_value(name.c_str());
+            if (v == nullptr) return 2;
+            char* end = nullptr;
+            const long n = std::strtol(v, &end, 10);
+            if (end == v || *end != '\0' || n < 1 || n > 86400) {
+                std::cerr << "vigil pcap: " << name << " needs a number from 1 to 86400\n";
+                return 2;
+            }
+            if (a == "--bruteforce-sessions") rules.bruteforce.min_sessions = static_cast<uint32_t>(n);
+            if (a == "--bruteforce-window") rules.bruteforce.window_s = n;
+            if (a == "--portscan-ports") rules.portscan.min_ports = static_cast<uint32_t>(n);
+            if (a == "--portscan-window") rules.portscan.window_s = n;
         } else if (a.size() > 1 && a[0] == '-') {
             std::cerr << "vigil pcap: unknown option '" << a << "'\n" << kPcapHelp;
             return 2;
@@ -188,6 +215,7 @@ int run_pcap(int argc, char** argv) {
     traffic::CaptureAnalysisOptions options;
     options.pipeline = pipeline;
     options.model = model.get();
+    options.rules = rules;
     options.on_progress = [&](size_t done, size_t total) { progress.update(done, total); };
     options.on_connection = [&](const traffic::ScoredConnection& s) {
         if (attacks_only && (s.verdict == nullptr || !s.verdict->attack)) return;

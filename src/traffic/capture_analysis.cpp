@@ -11,6 +11,7 @@ Result<CaptureSummary> analyze_capture(PcapFile& file, const CaptureAnalysisOpti
     }
     CaptureSummary summary;
     std::string score_error;
+    ConnectionRules rules(options.rules);
     auto on_flow = [&](const FinishedConnection& flow) {
         ++summary.connections;
         ++summary.connections_by_flag[std::string(flow.flag)];
@@ -20,6 +21,7 @@ Result<CaptureSummary> analyze_capture(PcapFile& file, const CaptureAnalysisOpti
         if (options.model != nullptr) {
             scored = options.model->score(flow.record);
             if (scored) {
+                rules.apply(flow.connection, scored.value());
                 verdict = &scored.value();
                 if (verdict->attack) {
                     ++summary.attacks;

@@ -74,7 +74,7 @@ ConnectionFeatureBuilder::ConnectionFeatureBuilder(FeatureWindowConfig config) :
 }
 
 void ConnectionFeatureBuilder::build(const Connection& c, Record& out) {
-    const std::string_view flag = connection_flag(c);
+    const std::string_view flag = nsl_kdd_flag(connection_flag(c));
     Entry e;
     e.last_us = c.last_us;
     e.host = c.resp;

@@ -78,6 +78,21 @@ bool ended(S s) { return s == S::kClosed || s == S::kReset; }
 
 }  // namespace
 
+uint32_t new_tcp_bytes(uint32_t seq, bool syn, uint32_t payload, uint32_t& next_seq, bool& seen) {
+    const uint32_t start = seq + (syn ? 1u : 0u);
+    const uint32_t end = start + payload;
+    if (!seen) {
+        seen = true;
+        next_seq = end;
+        return payload;
+    }
+    const auto ahead = static_cast<int32_t>(end - next_seq);
+    if (ahead <= 0) return 0;  // retransmission, keep-alive probe, or an old segment
+    next_seq = end;
+    constexpr int32_t kMaxGap = 1 << 20;
+    return ahead <= kMaxGap ? static_cast<uint32_t>(ahead) : payload;
+}
+
 std::string_view connection_flag(const Connection& c) {
     if (c.protocol != ip_proto::kTcp) return "SF";
     const S os = c.orig_state;
@@ -105,11 +120,24 @@ std::string_view connection_flag(const Connection& c) {
     return "OTH";
 }
 
+// Which flags count as errors was read off KDDTrain+ itself: in the 27,763 rows whose 2-second window
+// holds only the row itself (count = 1), serror_rate is 1 exactly for S0, S1, S2, S3 and SH, and
+// rerror_rate is 1 exactly for REJ, RSTO, RSTOS0 and RSTR (the host window agrees).
 bool is_syn_error(std::string_view flag) {
-    return flag == "S0" || flag == "S1" || flag == "S2" || flag == "S3";
+    return flag == "S0" || flag == "S1" || flag == "S2" || flag == "S3" || flag == "SH";
 }
 
-bool is_rej_error(std::string_view flag) { return flag == "REJ"; }
+bool is_rej_error(std::string_view flag) {
+    return flag == "REJ" || flag == "RSTO" || flag == "RSTOS0" || flag == "RSTR" || flag == "RSTRH";
+}
+
+// RSTRH and SHR (the originator's SYN never seen) are Zeek states newer than the KDD extractor; the
+// nearest of NSL-KDD's eleven flags keeps them out of the model's catch-all "<other>" column.
+std::string_view nsl_kdd_flag(std::string_view flag) {
+    if (flag == "RSTRH") return "RSTR";
+    if (flag == "SHR") return "OTH";
+    return flag;
+}
 
 size_t ConnectionTracker::KeyHash::operator()(const Key& k) const noexcept {
     size_t h = hash_address(hash_address(0, k.a), k.b);
@@ -219,12 +247,18 @@ void ConnectionTracker::add(const PacketInfo& in) {
                                ? packet.src == c.orig
                                : (packet.src == c.orig && packet.src_port == c.orig_port);
     c.last_us = std::max(c.last_us, packet.ts_us);
+    uint32_t bytes = packet.payload_bytes;
+    if (protocol == ip_proto::kTcp && packet.has_seq) {
+        const bool syn = (packet.tcp_flags & tcp_flag::kSyn) != 0;
+        bytes = from_orig ? new_tcp_bytes(packet.tcp_seq, syn, bytes, c.orig_next_seq, c.orig_seq_seen)
+                          : new_tcp_bytes(packet.tcp_seq, syn, bytes, c.resp_next_seq, c.resp_seq_seen);
+    }
     if (from_orig) {
         ++c.orig_packets;
-        c.orig_bytes += packet.payload_bytes;
+        c.orig_bytes += bytes;
     } else {
         ++c.resp_packets;
-        c.resp_bytes += packet.payload_bytes;
+        c.resp_bytes += bytes;
     }
     if (packet.wrong_fragment) ++c.wrong_fragments;
     if (protocol == ip_proto::kTcp) {

@@ -9,6 +9,7 @@ Result<std::unique_ptr<LiveTrafficMonitor>> LiveTrafficMonitor::start(LiveCaptur
                                                                       ConnectionSink sink, size_t recent_capacity) {
     std::unique_ptr<LiveTrafficMonitor> monitor(new LiveTrafficMonitor(model, std::move(sink), recent_capacity));
     monitor->interface_ = options.interface;
+    monitor->rules_.emplace(options.rules);
     auto* self = monitor.get();
     auto capture = LiveCapture::open(std::move(options), [self](const FinishedConnection& f) { self->on_connection(f); });
     if (!capture) return capture.error();
@@ -47,6 +48,7 @@ void LiveTrafficMonitor::on_connection(const FinishedConnection& flow) {
     if (model_ != nullptr) {
         verdict.emplace(model_->score(flow.record));
         if (verdict->ok()) {
+            rules_->apply(c, verdict->value());
             r.scored = true;
             r.attack = verdict->value().attack;
             r.family = verdict->value().family;

@@ -34,6 +34,8 @@ DecodeStatus decode_transport(const uint8_t* l4, size_t captured, size_t wire_le
             out.src_port = be16(l4);
             out.dst_port = be16(l4 + 2);
             out.tcp_flags = l4[13] & 0x3F;
+            out.tcp_seq = be32(l4 + 4);
+            out.has_seq = true;
             out.payload_bytes = static_cast<uint32_t>(wire_len - header);
             out.has_ports = true;
             return DecodeStatus::kOk;

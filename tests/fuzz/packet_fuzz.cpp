@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "vigil/traffic/capture_analysis.hpp"
+#include "vigil/traffic/connection_rules.hpp"
 #include "vigil/traffic/packet_pipeline.hpp"
 #include "vigil/traffic/pcap_file.hpp"
 
@@ -48,8 +49,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     config.tracker.max_connections = 64;
     config.features.host_window = 8;
     size_t finished = 0;
+    // The rules see every connection too, with windows and state limits small enough to be exercised.
+    vigil::traffic::ConnectionRulesConfig rules_config;
+    rules_config.bruteforce.min_sessions = 2;
+    rules_config.portscan.min_ports = 2;
+    rules_config.max_tracked_pairs = 4;
+    vigil::traffic::ConnectionRules rules(rules_config);
+    vigil::traffic::TrafficVerdict verdict;
     vigil::traffic::PacketPipeline pipeline(dlt, config, [&](const vigil::traffic::FinishedConnection& f) {
         ++finished;
+        verdict = vigil::traffic::TrafficVerdict{};
+        verdict.family = "normal";
+        if (rules.apply(f.connection, verdict) &&
+            (!verdict.attack || verdict.reasons.empty() || verdict.probability < 0.8)) {
+            fail("a rule fired without making an attack with its reason");
+        }
         if (f.record.values.size() != 41) fail("record does not have 41 values");
         for (size_t i = 0; i < 41; ++i) {
             const double v = f.record.values[i].number;

@@ -119,6 +119,7 @@ TEST(ServeCapture, ScanOnLoopbackIsScoredAndCounted) {
     EXPECT_NE(out.find("vigil: capturing on lo"), std::string::npos) << out.substr(0, 2000);
     EXPECT_NE(out.find("\"event_type\":\"flow\""), std::string::npos);
     EXPECT_NE(out.find("\"prediction\":\"attack\""), std::string::npos);
+    EXPECT_NE(out.find("\"name\":\"rule:portscan\""), std::string::npos) << "the port-scan rule runs on live traffic";
 }
 
 TEST(ServeCapture, BadInterfaceIsAStartError) {
@@ -127,6 +128,14 @@ TEST(ServeCapture, BadInterfaceIsAStartError) {
                                        traffic_model_dir().string()});
     EXPECT_FALSE(server.running());
     EXPECT_NE(server.output().find("no-such-interface0"), std::string::npos) << server.output();
+}
+
+TEST(ServeCapture, BadRulesSettingIsAStartError) {
+    if (!fs::exists(traffic_model_dir() / "metadata.json")) GTEST_SKIP() << "no traffic model in the tree";
+    vigil::testing::TestServer server({"--capture", "lo", "--capture-rules", "maybe", "--capture-model",
+                                       traffic_model_dir().string()});
+    EXPECT_FALSE(server.running());
+    EXPECT_NE(server.output().find("--capture-rules needs on or off"), std::string::npos) << server.output();
 }
 
 }  // namespace

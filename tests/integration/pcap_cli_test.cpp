@@ -77,6 +77,15 @@ TEST(PcapCli, UsageAndErrors) {
     auto window = vigil_pcap("--no-model --host-window zero x.pcap", true);
     EXPECT_EQ(window.status, 2);
     EXPECT_NE(window.out.find("--host-window"), std::string::npos);
+    for (const char* bad : {"--portscan-ports 0", "--bruteforce-sessions -3", "--bruteforce-window 1e9",
+                            "--portscan-window x"}) {
+        auto rule = vigil_pcap(std::string("--no-model ") + bad + " x.pcap", true);
+        EXPECT_EQ(rule.status, 2) << bad;
+        EXPECT_NE(rule.out.find("needs a number from 1 to 86400"), std::string::npos) << bad << ": " << rule.out;
+    }
+    auto rule_missing = vigil_pcap("--no-model x.pcap --portscan-ports", true);
+    EXPECT_EQ(rule_missing.status, 2);
+    EXPECT_NE(rule_missing.out.find("--portscan-ports needs a value"), std::string::npos) << rule_missing.out;
     auto missing = vigil_pcap("--no-model /nonexistent/capture.pcap", true);
     EXPECT_EQ(missing.status, 2);
     EXPECT_NE(missing.out.find("cannot open /nonexistent/capture.pcap"), std::string::npos) << missing.out;
@@ -144,6 +153,29 @@ TEST(PcapCli, VerdictsAndAttacksOnly) {
     auto only = vigil_pcap("--json --quiet --attacks-only --model " + packet_model().string() + " " + file.string());
     ASSERT_EQ(only.status, 0);
     EXPECT_EQ(json_lines(only.out).size(), static_cast<size_t>(attacks) + 1);
+
+    // The port-scan rule: from the 10th port on, Probe with a "rule:portscan" reason first; off with --no-rules,
+    // and later with a higher --portscan-ports.
+    auto rule_hits = [](const std::vector<boost::json::object>& flows) {
+        int hits = 0;
+        for (size_t i = 0; i + 1 < flows.size(); ++i) {
+            const auto& v = flows[i].at("verdict").as_object();
+            const auto& first = v.at("reasons").as_array().at(0).as_object();
+            if (first.at("name").as_string() != "rule:portscan") continue;
+            ++hits;
+            EXPECT_EQ(v.at("family").as_string(), "Probe");
+            EXPECT_EQ(v.at("prediction").as_string(), "attack");
+        }
+        return hits;
+    };
+    EXPECT_EQ(rule_hits(lines), 20);
+    auto no_rules = vigil_pcap("--json --quiet --no-rules --model " + packet_model().string() + " " + file.string());
+    ASSERT_EQ(no_rules.status, 0);
+    EXPECT_EQ(rule_hits(json_lines(no_rules.out)), 0);
+    auto later = vigil_pcap("--json --quiet --portscan-ports 25 --model " + packet_model().string() + " " +
+                            file.string());
+    ASSERT_EQ(later.status, 0);
+    EXPECT_EQ(rule_hits(json_lines(later.out)), 5);
 
     auto text = vigil_pcap("--quiet --model " + packet_model().string() + " " + file.string());
     ASSERT_EQ(text.status, 0);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "vigil/core/result.hpp"
+#include "vigil/traffic/connection_rules.hpp"
 #include "vigil/traffic/packet_pipeline.hpp"
 #include "vigil/traffic/pcap_file.hpp"
 #include "vigil/traffic/traffic_model.hpp"
@@ -36,6 +37,8 @@ struct CaptureSummary {
 struct CaptureAnalysisOptions {
     PipelineConfig pipeline;
     const TrafficModel* model = nullptr;
+    // Applied to the model's verdicts (brute force, port scan); nothing without a model.
+    ConnectionRulesConfig rules;
     std::function<void(const ScoredConnection&)> on_connection;
     // Called now and then with (bytes read, total bytes).
     std::function<void(size_t, size_t)> on_progress;

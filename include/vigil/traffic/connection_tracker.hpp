@@ -25,7 +25,9 @@ struct Connection {
     uint8_t protocol = 0;    // ip_proto::kTcp / kUdp / kIcmp (ICMPv6 is folded into kIcmp)
     int64_t first_us = 0;
     int64_t last_us = 0;
-    uint64_t orig_bytes = 0;  // payload bytes, originator -> responder
+    // Payload bytes, originator -> responder: TCP counts new sequence space, as Zeek (where the NSL-KDD
+    // byte counts come from) does, so retransmissions and keep-alive probes add nothing.
+    uint64_t orig_bytes = 0;
     uint64_t resp_bytes = 0;
     uint32_t orig_packets = 0;
     uint32_t resp_packets = 0;
@@ -36,13 +38,24 @@ struct Connection {
     uint8_t orig_flags_seen = 0;  // union of TCP flags sent by each side
     uint8_t resp_flags_seen = 0;
     int64_t closed_us = -1;       // when both FINs or a RST were seen
+    uint32_t orig_next_seq = 0;   // end of the highest sequence space seen from each side
+    uint32_t resp_next_seq = 0;
+    bool orig_seq_seen = false;
+    bool resp_seq_seen = false;
 };
+
+// Payload bytes a TCP segment adds to its direction's count: the sequence space beyond what was seen
+// (a gap the capture missed counts, as in Zeek; a jump of more than 1 MiB counts the segment only).
+// Without a sequence number (hand-made packets), the payload size.
+uint32_t new_tcp_bytes(uint32_t seq, bool syn, uint32_t payload, uint32_t& next_seq, bool& seen);
 
 // NSL-KDD flag: "SF", "S0", "REJ", ... (UDP and ICMP connections are "SF", as in NSL-KDD).
 std::string_view connection_flag(const Connection& c);
-// Flags NSL-KDD's serror/rerror rates count (S0-S3 and REJ, as the KDD feature extractors do).
+// Flags NSL-KDD's serror/rerror rates count: S0-S3 and SH; REJ and the resets RSTO, RSTOS0, RSTR(H).
 bool is_syn_error(std::string_view flag);
 bool is_rej_error(std::string_view flag);
+// The flag as NSL-KDD spells it (its 11 values): RSTRH -> RSTR, SHR -> OTH, others unchanged.
+std::string_view nsl_kdd_flag(std::string_view flag);
 
 struct TrackerConfig {
     int64_t tcp_attempt_timeout_us = 5'000'000;   // a connection not yet established

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "vigil/core/result.hpp"
+#include "vigil/traffic/connection_rules.hpp"
 #include "vigil/traffic/packet_pipeline.hpp"
 
 struct pcap;
@@ -23,6 +24,7 @@ struct LiveCaptureOptions {
     int buffer_timeout_ms = 100;    // how often the thread wakes with no traffic (timeouts, stop)
     int buffer_size_bytes = 16 << 20;
     PipelineConfig pipeline;
+    ConnectionRulesConfig rules;    // applied to the model's verdicts by LiveTrafficMonitor
 };
 
 struct LiveCaptureStats {

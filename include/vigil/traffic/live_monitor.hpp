@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,7 @@ private:
     ConnectionSink sink_;
     size_t recent_capacity_;
     std::string interface_;
+    std::optional<ConnectionRules> rules_;  // capture thread only
     std::unique_ptr<LiveCapture> capture_;
     mutable std::mutex mutex_;  // guards everything below (the capture thread writes, readers copy)
     std::deque<RecentConnection> recent_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "packet_builder.hpp"
@@ -136,6 +138,71 @@ TEST(ConnectionFeatures, HostWindowKeepsTheLastN) {
     EXPECT_EQ(value(out.records[3], "dst_host_srv_count"), 3);
     EXPECT_EQ(value(out.records[3], "dst_host_srv_diff_host_rate"), 0.67);
     EXPECT_EQ(value(out.records[5], "dst_host_count"), 3);
+}
+
+// Which flags are errors, as KDDTrain+ counts them (see is_syn_error): one connection per case, alone in
+// its windows, so serror_rate/rerror_rate are 0 or 1 for that connection's own flag.
+struct FlagCase {
+    const char* name;
+    std::vector<std::pair<bool, uint8_t>> packets;  // (from originator, TCP flags)
+    const char* kdd_flag;
+    double serror;
+    double rerror;
+};
+
+TEST(ConnectionFeatures, ErrorRatesCountTheFlagsNslKddCounts) {
+    const FlagCase cases[] = {
+        {"S0", {{true, kSyn}}, "S0", 1, 0},
+        {"SH", {{true, kSyn}, {true, kFin | kAck}}, "SH", 1, 0},
+        {"S1", {{true, kSyn}, {false, kSyn | kAck}, {true, kAck}}, "S1", 1, 0},
+        {"SF", {{true, kSyn}, {false, kSyn | kAck}, {true, kAck}, {true, kFin | kAck}, {false, kFin | kAck}},
+         "SF", 0, 0},
+        {"REJ", {{true, kSyn}, {false, kRst | kAck}}, "REJ", 0, 1},
+        {"RSTO", {{true, kSyn}, {false, kSyn | kAck}, {true, kAck}, {true, kRst}}, "RSTO", 0, 1},
+        {"RSTR", {{true, kSyn}, {false, kSyn | kAck}, {true, kAck}, {false, kRst}}, "RSTR", 0, 1},
+        {"RSTOS0", {{true, kSyn}, {true, kRst}}, "RSTOS0", 0, 1},
+        {"RSTRH", {{false, kSyn | kAck}, {false, kRst}}, "RSTR", 0, 1},
+        {"SHR", {{false, kSyn | kAck}, {false, kFin | kAck}}, "OTH", 0, 0},
+    };
+    for (const auto& fc : cases) {
+        std::vector<PacketInfo> packets;
+        int64_t t = 1'000'000;
+        for (const auto& [from_orig, flags] : fc.packets) {
+            packets.push_back(from_orig ? tcp(t, kAttacker, 40000, kVictim, 80, flags)
+                                        : tcp(t, kVictim, 80, kAttacker, 40000, flags));
+            t += 1000;
+        }
+        auto out = run(packets);
+        ASSERT_EQ(out.records.size(), 1u) << fc.name;
+        const Record& r = out.records[0];
+        EXPECT_EQ(std::string(connection_flag(out.connections[0])), fc.name);
+        EXPECT_EQ(text(r, "flag"), fc.kdd_flag) << fc.name;
+        EXPECT_EQ(value(r, "serror_rate"), fc.serror) << fc.name;
+        EXPECT_EQ(value(r, "rerror_rate"), fc.rerror) << fc.name;
+        EXPECT_EQ(value(r, "dst_host_serror_rate"), fc.serror) << fc.name;
+        EXPECT_EQ(value(r, "dst_host_rerror_rate"), fc.rerror) << fc.name;
+    }
+}
+
+TEST(ConnectionFeatures, DefaultHostWindowIsNslKddsLast255Connections) {
+    std::vector<PacketInfo> packets;
+    // 300 refused connections, 10 ms apart (the 2 s window holds 200 of them), then 1 to another host.
+    for (int i = 0; i < 300; ++i) {
+        const int64_t t = i * 10'000LL;
+        packets.push_back(tcp(t, kAttacker, static_cast<uint16_t>(2000 + i), kVictim, 80, kSyn));
+        packets.push_back(tcp(t + 100, kVictim, 80, kAttacker, static_cast<uint16_t>(2000 + i), kRst | kAck));
+    }
+    packets.push_back(tcp(3'100'000, kAttacker, 9999, kOther, 80, kSyn));
+    auto out = run(packets);
+    ASSERT_EQ(out.records.size(), 301u);
+    EXPECT_EQ(value(out.records[99], "dst_host_count"), 100);
+    EXPECT_EQ(value(out.records[253], "dst_host_count"), 254);
+    EXPECT_EQ(value(out.records[299], "dst_host_count"), 255);
+    EXPECT_EQ(value(out.records[299], "count"), 201);
+    const Record& last = out.records[300];
+    EXPECT_EQ(value(last, "dst_host_count"), 1);
+    EXPECT_EQ(value(last, "dst_host_srv_count"), 255) << "254 to the victim's port 80 and itself";
+    EXPECT_EQ(value(last, "dst_host_srv_diff_host_rate"), 1.0);
 }
 
 TEST(ConnectionFeatures, IntrinsicFeaturesAndContentZeros) {

@@ -249,3 +249,47 @@ TEST(ConnectionTracker, SlightlyOutOfOrderTimestamps) {
 
 }  // namespace
 }  // namespace vigil::traffic
+
+namespace vigil::traffic {
+namespace {
+
+PacketInfo seq_packet(int64_t t, bool from_client, uint8_t flags, uint32_t seq, uint32_t payload) {
+    PacketInfo p = from_client ? tcp(t, kClient, 40000, kServer, 443, flags, payload)
+                               : tcp(t, kServer, 443, kClient, 40000, flags, payload);
+    p.tcp_seq = seq;
+    p.has_seq = true;
+    return p;
+}
+
+// Bytes are sequence space, as Zeek counts them: a retransmitted segment and keep-alive probes (one
+// already-acknowledged byte, seq = next - 1) add nothing; a segment the capture missed still counts.
+TEST(ConnectionTracker, TcpBytesCountNewSequenceSpace) {
+    std::vector<Connection> out;
+    ConnectionTracker tracker({}, [&](const Connection& c) { out.push_back(c); });
+    const uint32_t isn = 0xFFFFFF00u;  // wraps around inside the connection
+    tracker.add(seq_packet(1000, true, kSyn, isn, 0));
+    tracker.add(seq_packet(2000, false, kSyn | kAck, 5000, 0));
+    tracker.add(seq_packet(3000, true, kAck, isn + 1, 0));
+    tracker.add(seq_packet(4000, true, kAck | kPsh, isn + 1, 200));
+    tracker.add(seq_packet(5000, true, kAck | kPsh, isn + 1, 200));         // retransmission
+    tracker.add(seq_packet(6000, false, kAck | kPsh, 5001, 1000));
+    tracker.add(seq_packet(7000, false, kAck | kPsh, 5001 + 2000, 1000));   // 1000 bytes missed before it
+    tracker.add(seq_packet(8000, true, kAck, isn + 200, 1));                // keep-alive probe
+    tracker.add(seq_packet(9000, true, kAck, isn + 200, 1));
+    tracker.flush();
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].orig_bytes, 200u);
+    EXPECT_EQ(out[0].resp_bytes, 3000u);
+    EXPECT_EQ(out[0].orig_packets, 6u);
+}
+
+TEST(ConnectionTracker, TcpBytesSurviveASequenceJump) {
+    uint32_t next = 0;
+    bool seen = false;
+    EXPECT_EQ(new_tcp_bytes(100, false, 10, next, seen), 10u);
+    EXPECT_EQ(new_tcp_bytes(100 + (8u << 20), false, 10, next, seen), 10u) << "a jump counts the segment only";
+    EXPECT_EQ(new_tcp_bytes(100 + (8u << 20) + 10, false, 5, next, seen), 5u);
+}
+
+}  // namespace
+}  // namespace vigil::traffic

@@ -261,6 +261,32 @@ TEST(LiveCaptureLoopback, ScanIsAScanAndHttpIsNot) {
     auto summary = analyze_capture(*file, analysis);
     ASSERT_TRUE(summary.ok()) << summary.error().message;
     expect_scan_and_http(offline, "tcpdump file");
+
+    // As `vigil pcap` gives it (model and rules on every connection): the scan is a Probe (the port-scan
+    // rule) and the HTTP connections stay clean.
+    if (const TrafficModel* model = packet_model(); model != nullptr) {
+        auto again = PcapFile::open(dump);
+        ASSERT_TRUE(again.ok()) << again.error().message;
+        size_t scan_flagged = 0;
+        size_t scan_probe = 0;
+        size_t http_flagged = 0;
+        CaptureAnalysisOptions with_rules;
+        with_rules.model = model;
+        with_rules.on_connection = [&](const ScoredConnection& s) {
+            const auto& c = s.flow.connection;
+            if (c.first_us < since_us || s.verdict == nullptr || !s.verdict->attack) return;
+            if (c.resp.to_string() == kScanHost) {
+                ++scan_flagged;
+                scan_probe += s.verdict->family == "Probe";
+            } else if (c.resp.to_string() == kHttpHost && c.resp_port == http_port) {
+                ++http_flagged;
+            }
+        };
+        ASSERT_TRUE(analyze_capture(*again, with_rules).ok());
+        EXPECT_GE(scan_flagged, 950u);
+        EXPECT_GE(static_cast<double>(scan_probe), 0.95 * static_cast<double>(scan_flagged));
+        EXPECT_EQ(http_flagged, 0u);
+    }
     if (HasFailure()) {
         std::cerr << "capture kept for inspection: " << dump << " (HTTP on port " << http_port << ")\n";
     } else {

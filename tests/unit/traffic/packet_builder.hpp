@@ -14,6 +14,7 @@ struct Ipv4Spec {
     uint16_t src_port = 40000;  // ICMP: type
     uint16_t dst_port = 80;     // ICMP: code
     uint8_t tcp_flags = tcp_flag::kSyn;
+    uint32_t tcp_seq = 0;
     size_t payload = 0;
     uint16_t ip_id = 1;
     bool more_fragments = false;
@@ -51,6 +52,8 @@ inline std::vector<uint8_t> ipv4(const Ipv4Spec& s) {
             put16(p, 20, s.src_port);
             put16(p, 22, s.dst_port);
             if (s.protocol == ip_proto::kTcp) {
+                put16(p, 24, static_cast<uint16_t>(s.tcp_seq >> 16));
+                put16(p, 26, static_cast<uint16_t>(s.tcp_seq));
                 p[32] = 0x50;
                 p[33] = s.tcp_flags;
             } else {

@@ -14,6 +14,7 @@ using testing::Ipv4Spec;
 TEST(PacketDecoder, EthernetIpv4Tcp) {
     Ipv4Spec s;
     s.tcp_flags = tcp_flag::kSyn | tcp_flag::kAck;
+    s.tcp_seq = 0xDEADBEEF;
     s.payload = 100;
     const auto frame = ethernet(ipv4(s));
     PacketInfo p;
@@ -26,6 +27,8 @@ TEST(PacketDecoder, EthernetIpv4Tcp) {
     EXPECT_EQ(p.protocol, ip_proto::kTcp);
     EXPECT_EQ(p.tcp_flags, tcp_flag::kSyn | tcp_flag::kAck);
     EXPECT_EQ(p.payload_bytes, 100u);
+    EXPECT_EQ(p.tcp_seq, 0xDEADBEEFu);
+    EXPECT_TRUE(p.has_seq);
     EXPECT_TRUE(p.has_ports);
     EXPECT_FALSE(p.fragment);
 }
