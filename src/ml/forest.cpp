@@ -229,6 +229,13 @@ Result<Forest> Forest::parse_xgboost_json(std::string_view json_text) {
     f.expected_margin_ = expected;
     f.pack_for_prediction();
     f.build_shap_program();
+    f.node_delta_.assign(f.nodes_.size(), 0.0f);
+    for (size_t i = 0; i < f.nodes_.size(); ++i) {
+        const Node& n = f.nodes_[i];
+        if (n.left == 0) continue;
+        f.node_delta_[n.left] = f.node_mean_[n.left] - f.node_mean_[i];
+        f.node_delta_[n.left + 1] = f.node_mean_[n.left + 1] - f.node_mean_[i];
+    }
     for (size_t t = 0; t + kLanes <= f.tree_depth_.size(); t += kLanes)
         f.block_depth_.push_back(*std::max_element(f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t),
                                                    f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t + kLanes)));
@@ -449,15 +456,13 @@ float Forest::path_contributions_and_margin(std::span<const float> row, std::spa
         const size_t slots = 2 * num_features_;
         for (auto& l : lane) std::fill(l, l + slots, 0.0f);
         const PackedNode* packed = packed_.data();
-        const float* mean = node_mean_.data();
+        // Each step credits the split's feature with the change of the node mean along the edge taken
+        // (precomputed per child). A lane parked at its leaf takes no step and adds nothing.
+        const float* delta = node_delta_.data();
         for (size_t block = 0; t + kLanes <= num_trees; t += kLanes, ++block) {
             uint32_t idx[kLanes];
-            float value[kLanes];
 #pragma GCC unroll 8
-            for (size_t l = 0; l < kLanes; ++l) {
-                idx[l] = roots[t + l];
-                value[l] = mean[idx[l]];
-            }
+            for (size_t l = 0; l < kLanes; ++l) idx[l] = roots[t + l];
             for (int d = block_depth_[block]; d > 0; --d) {
 #pragma GCC unroll 8
                 for (size_t l = 0; l < kLanes; ++l) {
@@ -465,10 +470,9 @@ float Forest::path_contributions_and_margin(std::span<const float> row, std::spa
                     const uint32_t slot = n.bits >> 16;
                     const uint32_t offset = n.bits & 0xffffu;
                     const uint32_t go_right = xx[slot] >= n.value;
-                    idx[l] += offset != 0 ? offset + go_right : 0u;
-                    const float next = mean[idx[l]];
-                    lane[l][slot] += next - value[l];
-                    value[l] = next;
+                    const uint32_t step = offset != 0 ? offset + go_right : 0u;
+                    idx[l] += step;
+                    lane[l][slot] += step != 0 ? delta[idx[l]] : 0.0f;
                 }
             }
 #pragma GCC unroll 8

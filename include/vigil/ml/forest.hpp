@@ -107,6 +107,7 @@ private:
 
     std::vector<Node> nodes_;
     std::vector<float> node_mean_;      // expected value under each node (cover-weighted), per node
+    std::vector<float> node_delta_;     // node_mean_ minus its parent's (0 at roots): one path-attribution step
     std::vector<ShapSplit> shap_splits_;
     std::vector<ShapLeaf> shap_leaves_;
     std::vector<uint32_t> shap_split_begin_;  // per tree, plus an end sentinel
