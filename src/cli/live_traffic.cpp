@@ -104,6 +104,7 @@ Result<std::unique_ptr<LiveTraffic>> start_live_traffic(
     capture.bpf_filter = options.filter;
     capture.rules.bruteforce.enabled = options.rules == "on";
     capture.rules.portscan.enabled = options.rules == "on";
+    capture.rules.payload.enabled = options.rules == "on";
     auto sink = [on_scored = std::move(on_scored)](const traffic::ScoredConnection& s) {
         if (s.verdict != nullptr && s.verdict->attack) {
             std::string line;

@@ -40,6 +40,9 @@ rules (next to the model; a hit makes the connection an attack with a "rule:NAME
   --portscan-ports N        port scan (Probe): unanswered connections from one source to N
                     distinct ports of one host (default 10)
   --portscan-window S       ... within S seconds (default 60)
+  payload signatures (R2L, always on unless --no-rules): a plain-text HTTP request of the
+                    connection carries SQL injection, path traversal or command injection
+                    (the first 8 KiB each client sends; reason rule:sql-injection ...)
 Content features (hot, num_failed_logins, logged_in, ... columns 10-22) are not computed from
 packets and are 0; the packet model is trained without them.
 Exit status: 0 done, 1 the capture is corrupt part-way (what was read is reported), 2 usage or
@@ -161,6 +164,7 @@ int run_pcap(int argc, char** argv) {
         } else if (a == "--no-rules") {
             rules.bruteforce.enabled = false;
             rules.portscan.enabled = false;
+            rules.payload.enabled = false;
         } else if (a == "--bruteforce-sessions" || a == "--bruteforce-window" || a == "--portscan-ports" ||
                    a == "--portscan-window") {
             const std::string name(a);

@@ -1,5 +1,7 @@
 #include "vigil/traffic/connection_rules.hpp"
 
+#include "vigil/traffic/payload_signatures.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -20,11 +22,12 @@ inline size_t hash_ip(size_t h, const IpAddress& ip) {
     return h;
 }
 
-void fire(TrafficVerdict& v, const char* family, double score, const char* rule, uint32_t counted) {
+void fire(TrafficVerdict& v, const char* family, double score, std::string_view rule, uint32_t counted) {
     v.attack = true;
     v.family = family;
     v.probability = std::max(v.probability, score);
-    v.reasons.insert(v.reasons.begin(), Contribution{std::string("rule:") + rule, static_cast<double>(counted), 0.0});
+    v.reasons.insert(v.reasons.begin(),
+                     Contribution{"rule:" + std::string(rule), static_cast<double>(counted), 0.0});
 }
 
 }  // namespace
@@ -107,6 +110,10 @@ bool ConnectionRules::apply(const Connection& c, TrafficVerdict& verdict) {
     }
     if (const uint32_t n = portscan_ports(c); n >= config_.portscan.min_ports && !fired) {
         fire(verdict, "Probe", config_.portscan.score, "portscan", n);
+        fired = true;
+    }
+    if (config_.payload.enabled && c.payload_signatures != 0 && !fired) {
+        fire(verdict, "R2L", config_.payload.score, payload_signature_name(c.payload_signatures), 1);
         fired = true;
     }
     return fired;

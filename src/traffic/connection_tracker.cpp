@@ -4,6 +4,8 @@
 // as KDD labels neptune, instead of Zeek's OTH.
 #include "vigil/traffic/connection_tracker.hpp"
 
+#include "vigil/traffic/payload_signatures.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -252,6 +254,12 @@ void ConnectionTracker::add(const PacketInfo& in) {
         const bool syn = (packet.tcp_flags & tcp_flag::kSyn) != 0;
         bytes = from_orig ? new_tcp_bytes(packet.tcp_seq, syn, bytes, c.orig_next_seq, c.orig_seq_seen)
                           : new_tcp_bytes(packet.tcp_seq, syn, bytes, c.resp_next_seq, c.resp_seq_seen);
+    }
+    if (from_orig && protocol == ip_proto::kTcp && packet.payload_captured > 0 &&
+        c.inspected_bytes < config_.max_inspected_bytes) {
+        const std::string_view segment(reinterpret_cast<const char*>(packet.payload), packet.payload_captured);
+        c.payload_signatures |= web_attack_signatures(segment, config_.max_inspected_bytes - c.inspected_bytes);
+        c.inspected_bytes += packet.payload_captured;
     }
     if (from_orig) {
         ++c.orig_packets;

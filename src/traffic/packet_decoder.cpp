@@ -37,6 +37,10 @@ DecodeStatus decode_transport(const uint8_t* l4, size_t captured, size_t wire_le
             out.tcp_seq = be32(l4 + 4);
             out.has_seq = true;
             out.payload_bytes = static_cast<uint32_t>(wire_len - header);
+            if (captured > header) {
+                out.payload = l4 + header;
+                out.payload_captured = static_cast<uint32_t>(std::min(captured, wire_len) - header);
+            }
             out.has_ports = true;
             return DecodeStatus::kOk;
         }
@@ -46,6 +50,10 @@ DecodeStatus decode_transport(const uint8_t* l4, size_t captured, size_t wire_le
             out.src_port = be16(l4);
             out.dst_port = be16(l4 + 2);
             out.payload_bytes = static_cast<uint32_t>(wire_len - 8);
+            if (captured > 8) {
+                out.payload = l4 + 8;
+                out.payload_captured = static_cast<uint32_t>(std::min(captured, wire_len) - 8);
+            }
             out.has_ports = true;
             return DecodeStatus::kOk;
         }

@@ -8,6 +8,7 @@ add_library(vigil_traffic_packets STATIC
   ${CMAKE_CURRENT_LIST_DIR}/service_names.cpp
   ${CMAKE_CURRENT_LIST_DIR}/connection_features.cpp
   ${CMAKE_CURRENT_LIST_DIR}/connection_rules.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/payload_signatures.cpp
   ${CMAKE_CURRENT_LIST_DIR}/packet_pipeline.cpp
   ${CMAKE_CURRENT_LIST_DIR}/pcap_file.cpp
   ${CMAKE_CURRENT_LIST_DIR}/capture_analysis.cpp

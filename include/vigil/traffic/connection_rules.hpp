@@ -41,9 +41,17 @@ struct PortScanRule {
     double score = 0.8;
 };
 
+struct PayloadRule {
+    bool enabled = true;
+    // The connection carried a plain-text HTTP request matching a payload signature (SQL injection, path
+    // traversal, command injection: payload_signatures.hpp): a remote attack on a web application (R2L).
+    double score = 0.8;
+};
+
 struct ConnectionRulesConfig {
     BruteForceRule bruteforce;
     PortScanRule portscan;
+    PayloadRule payload;
     size_t max_tracked_pairs = 65'536;  // source/host pairs kept per rule; stale ones go first
     size_t max_events_per_pair = 65'536; // connections remembered per pair (a flood's window is cut short)
 };

@@ -42,6 +42,10 @@ struct Connection {
     uint32_t resp_next_seq = 0;
     bool orig_seq_seen = false;
     bool resp_seq_seen = false;
+    // payload_signature bits found in the originator's plain-text HTTP requests (payload_signatures.hpp),
+    // and how many of its payload bytes were inspected (bounded per connection).
+    uint8_t payload_signatures = 0;
+    uint32_t inspected_bytes = 0;
 };
 
 // Payload bytes a TCP segment adds to its direction's count: the sequence space beyond what was seen
@@ -65,6 +69,7 @@ struct TrackerConfig {
     int64_t icmp_idle_timeout_us = 60'000'000;
     size_t max_connections = 1'000'000;           // when full: timeouts first, then the oldest 1/16 are finished
     size_t max_pending_fragments = 65'536;
+    uint32_t max_inspected_bytes = 8192;          // originator payload per connection checked for signatures
 };
 
 struct TrackerStats {

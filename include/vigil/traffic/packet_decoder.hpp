@@ -48,6 +48,9 @@ struct PacketInfo {
     bool wrong_fragment = false;   // a fragment no correct stack sends (ping of death, tiny, misaligned)
     uint32_t fragment_id = 0;      // IP identification, to join later fragments to their first one
     uint32_t payload_bytes = 0;    // transport payload (bytes on the wire, even if not captured)
+    // The captured part of a TCP/UDP payload; points into the packet buffer, valid during the callback only.
+    const uint8_t* payload = nullptr;
+    uint32_t payload_captured = 0;
     uint32_t tcp_seq = 0;          // TCP sequence number (valid when has_seq)
     bool has_seq = false;
 };

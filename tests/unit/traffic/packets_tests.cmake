@@ -6,6 +6,7 @@ vigil_add_test(NAME traffic_packets_test
     ${CMAKE_CURRENT_LIST_DIR}/connection_tracker_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/connection_features_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/connection_rules_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/payload_signatures_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/pcap_file_test.cpp
   LIBS vigil_traffic_packets PkgConfig::PCAP ZLIB::ZLIB
   LABELS unit)
