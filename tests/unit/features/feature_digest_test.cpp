@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../../support/boost_url_oracle.hpp"
 #include "vigil/core/data_dir.hpp"
 #include "vigil/core/text_file.hpp"
 #include "vigil/features/url_features.hpp"
@@ -250,6 +251,8 @@ TEST_F(FeatureDigest, ParseCanonicalizeAndFeaturesAreUnchanged) {
             std::string row;
             if (parsed.ok()) {
                 ++d.parsed;
+                const std::string disagreement = url::testing::boost_url_disagreement(parsed.value());
+                EXPECT_TRUE(disagreement.empty()) << disagreement;
                 features::FeatureVector v{};
                 domain::LookalikeMatch m;
                 extractor_->extract(parsed.value(), v, &m);
