@@ -52,31 +52,34 @@ constexpr std::array<uint8_t, 256> make_allowed() {
 }
 constexpr std::array<uint8_t, 256> kAllowed = make_allowed();
 
-bool allowed_in(Part part, char c) {
-    const uint8_t bit = part == Part::kUserinfo ? 1 : part == Part::kPath ? 2 : 4;
-    return (kAllowed[static_cast<unsigned char>(c)] & bit) != 0;
-}
-
 // Appends `s`, percent-encoding what RFC 3986 does not allow in `part`; valid %XX stay as they are.
 // Runs of allowed bytes are appended in bulk (the common case is "nothing to encode").
 void append_encoded(std::string& out, std::string_view s, Part part, bool backslash_is_slash = false) {
     static constexpr char kHex[] = "0123456789ABCDEF";
+    const uint8_t bit = part == Part::kUserinfo ? 1 : part == Part::kPath ? 2 : 4;
+    const char* const p = s.data();
+    const size_t n = s.size();
     size_t run = 0;
-    for (size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        if (allowed_in(part, c) || (c == '%' && i + 2 < s.size() && is_hex(s[i + 1]) && is_hex(s[i + 2]))) continue;
-        out.append(s.data() + run, i - run);
-        run = i + 1;
+    size_t i = 0;
+    while (true) {
+        while (i < n && (kAllowed[static_cast<unsigned char>(p[i])] & bit) != 0) ++i;
+        if (i == n) break;
+        const char c = p[i];
+        if (c == '%' && i + 2 < n && is_hex(p[i + 1]) && is_hex(p[i + 2])) {
+            ++i;
+            continue;
+        }
+        out.append(p + run, i - run);
+        run = ++i;
         if (c == '\\' && backslash_is_slash) {
             out.push_back('/');
             continue;
         }
         const auto b = static_cast<unsigned char>(c);
-        out.push_back('%');
-        out.push_back(kHex[b >> 4]);
-        out.push_back(kHex[b & 0xF]);
+        const char escaped[3] = {'%', kHex[b >> 4], kHex[b & 0xF]};
+        out.append(escaped, 3);
     }
-    out.append(s.data() + run, s.size() - run);
+    out.append(p + run, n - run);
 }
 
 std::string percent_decode(std::string_view s) {
