@@ -135,7 +135,7 @@ void BM_ParseAndExtract(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseAndExtract);
 
-// `--passes=N --only=parse|extract`: run N plain passes over the corpus and exit, for counting
+// `--passes=N --only=parse|canonicalize|extract|parse+extract`: run N plain passes over the corpus and exit, for counting
 // instructions with `valgrind --tool=callgrind` (subtract a run with --passes=0).
 int run_passes(int passes, std::string_view only) {
     const auto& c = corpus();
@@ -146,6 +146,13 @@ int run_passes(int passes, std::string_view only) {
             if (only == "parse") {
                 auto r = url::parse(c.urls[i]);
                 benchmark::DoNotOptimize(r);
+            } else if (only == "canonicalize") {
+                auto r = url::canonicalize(c.urls[i]);
+                benchmark::DoNotOptimize(r);
+            } else if (only == "parse+extract") {
+                auto r = url::parse(c.urls[i]);
+                if (r.ok()) extractor.extract(r.value(), v);
+                benchmark::DoNotOptimize(v);
             } else {
                 extractor.extract(c.parsed[i], v);
                 benchmark::DoNotOptimize(v);
