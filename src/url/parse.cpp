@@ -117,14 +117,18 @@ Result<uint16_t> parse_port(std::string_view digits) {
 }
 
 // Host name: percent-decoded, dots tidied, IDN to punycode, lower-case, restricted characters.
-Result<std::string> canonical_name(std::string_view raw) {
+// Written into `out` (its capacity is reused when a ParsedUrl is parsed into again).
+Status canonical_name(std::string_view raw, std::string& out) {
     // Fast path: already lower-case letters, digits, '-', '_' and single inner dots.
     bool plain = !raw.empty() && raw.front() != '.' && raw.back() != '.';
     for (size_t i = 0; plain && i < raw.size(); ++i) {
         const char c = raw[i];
         plain = (c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '_' || (c == '.' && raw[i - 1] != '.');
     }
-    if (plain) return std::string(raw);
+    if (plain) {
+        out.assign(raw);
+        return {};
+    }
     const std::string decoded = percent_decode(raw);
     std::string h;
     h.reserve(decoded.size());
@@ -150,18 +154,39 @@ Result<std::string> canonical_name(std::string_view raw) {
                            std::string(1, "0123456789abcdef"[static_cast<unsigned char>(c) & 0xF]) + ")");
         }
     }
-    return h;
+    out = std::move(h);
+    return {};
 }
 
 }  // namespace
 
 Result<ParsedUrl> parse(std::string_view input) {
+    ParsedUrl out;
+    if (Status status = parse(input, out); !status.ok()) return status.error();
+    return out;
+}
+
+Status parse(std::string_view input, ParsedUrl& out) {
     if (input.size() > kMaxUrlBytes) {
         return make_error(ErrorCode::kTooLarge, "URL is " + std::to_string(input.size()) + " bytes; the limit is " +
                                                     std::to_string(kMaxUrlBytes));
     }
     const std::string_view trimmed = trim(input);
-    ParsedUrl out;
+    // Reset every field, keeping the strings' capacity.
+    out.scheme.clear();
+    out.had_scheme = false;
+    out.userinfo.clear();
+    out.has_userinfo = false;
+    out.host.clear();
+    out.host_unicode.clear();
+    out.host_kind = HostKind::kName;
+    out.port.reset();
+    out.path.clear();
+    out.query.clear();
+    out.has_query = false;
+    out.fragment.clear();
+    out.has_fragment = false;
+    out.raw.clear();
     const auto contains = [&](char c) { return std::memchr(trimmed.data(), c, trimmed.size()) != nullptr; };
     if (!contains('\t') && !contains('\r') && !contains('\n')) {
         out.raw.assign(trimmed);
@@ -234,9 +259,7 @@ Result<ParsedUrl> parse(std::string_view input) {
         out.host_kind = HostKind::kIPv6;
         out.host_unicode = out.host;
     } else {
-        auto name = canonical_name(host_raw);
-        if (!name.ok()) return name.error();
-        out.host = std::move(name.value());
+        if (Status name = canonical_name(host_raw, out.host); !name.ok()) return name;
         if (auto v4 = normalize_ipv4(out.host)) {
             out.host = std::move(*v4);
             out.host_kind = HostKind::kIPv4;
@@ -258,9 +281,8 @@ Result<ParsedUrl> parse(std::string_view input) {
     size_t path_end = 0;
     while (path_end < tail.size() && tail[path_end] != '?' && tail[path_end] != '#') ++path_end;
     if (path_end == 0) {
-        out.path = "/";
+        out.path.push_back('/');
     } else {
-        out.path.reserve(path_end);
         append_encoded(out.path, tail.substr(0, path_end), Part::kPath, /*backslash_is_slash=*/true);
     }
     std::string_view rest_tail = tail.substr(path_end);
@@ -275,7 +297,7 @@ Result<ParsedUrl> parse(std::string_view input) {
         out.has_fragment = true;
         append_encoded(out.fragment, rest_tail.substr(1), Part::kFragment);
     }
-    return out;
+    return {};
 }
 
 }  // namespace vigil::url

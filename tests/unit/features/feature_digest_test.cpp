@@ -231,13 +231,23 @@ TEST_F(FeatureDigest, ParseCanonicalizeAndFeaturesAreUnchanged) {
         if (dump_dir != nullptr) dump.open(fs::path(dump_dir) / (source.name + ".txt"), std::ios::binary);
         Sha256 parse_hash, canonical_hash, feature_hash;
         Digest d;
-        std::string line;
+        std::string line, reused_line;
+        url::ParsedUrl reused;
         for (const std::string& input : source.inputs) {
             ++d.inputs;
             line.clear();
             const auto parsed = url::parse(input);
             append_parsed(line, parsed);
             line.push_back('\n');
+            // Parsing into a reused object must give the same result as a fresh parse.
+            const Status reused_status = url::parse(input, reused);
+            ASSERT_EQ(reused_status.ok(), parsed.ok()) << input;
+            if (parsed.ok()) {
+                reused_line.clear();
+                append_parsed(reused_line, reused);
+                reused_line.push_back('\n');
+                ASSERT_EQ(reused_line, line) << input;
+            }
             parse_hash.add(line);
             const auto canonical = url::canonicalize(input);
             std::string c = "E";
