@@ -36,6 +36,15 @@ namespace fs = std::filesystem;
 
 const fs::path kDigestFile = fs::path(VIGIL_SOURCE_DIR) / "tests" / "data" / "feature_digests.tsv";
 
+// Sanitizer builds are ~20x slower: there every 10th input still runs through parse,
+// canonicalize, the Boost.URL oracle and extraction (memory errors, reuse), but digests, which
+// need every input, are not compared (the release build compares them).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr size_t kInputStride = 10;
+#else
+constexpr size_t kInputStride = 1;
+#endif
+
 class Sha256 {
 public:
     Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) { EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr); }
@@ -233,7 +242,8 @@ TEST_F(FeatureDigest, ParseCanonicalizeAndFeaturesAreUnchanged) {
         Digest d;
         std::string line, reused_line;
         url::ParsedUrl reused;
-        for (const std::string& input : source.inputs) {
+        for (size_t k = 0; k < source.inputs.size(); k += kInputStride) {
+            const std::string& input = source.inputs[k];
             ++d.inputs;
             line.clear();
             const auto parsed = url::parse(input);
@@ -285,7 +295,7 @@ TEST_F(FeatureDigest, ParseCanonicalizeAndFeaturesAreUnchanged) {
         total += d.parsed;
         table << source.name << "\t" << d.inputs << "\t" << d.parsed << "\t" << d.parse << "\t" << d.canonical << "\t"
               << d.features << "\n";
-        if (update) continue;
+        if (update || kInputStride != 1) continue;
         const auto it = expected.find(source.name);
         ASSERT_NE(it, expected.end()) << source.name << " missing from " << kDigestFile;
         const Digest& e = it->second;
@@ -295,8 +305,8 @@ TEST_F(FeatureDigest, ParseCanonicalizeAndFeaturesAreUnchanged) {
         EXPECT_EQ(d.canonical, e.canonical) << source.name << ": url::canonicalize output changed";
         EXPECT_EQ(d.features, e.features) << source.name << ": feature rows or lookalike matches changed";
     }
-    EXPECT_GE(total, 100000u) << "fewer feature rows than the check promises";
-    if (update) {
+    EXPECT_GE(total * kInputStride, 100000u) << "fewer feature rows than the check promises";
+    if (update && kInputStride == 1) {
         std::ofstream(kDigestFile) << table.str();
         std::printf("wrote %s\n", kDigestFile.c_str());
     }
