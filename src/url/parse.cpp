@@ -1,8 +1,8 @@
 // Lenient parsing of what users paste: we locate the authority ourselves (to apply the same
 // rules as browsers for '@', '\' and ports and to convert IDN hosts) and percent-encode the bytes
 // RFC 3986 forbids in each part, so every part is valid by construction. Boost.URL validated and
-// split the re-assembled URI until features version 2; it cost ~4,000 instructions per URL and
-// never disagreed, so it is now the reference in tests (tests/support/boost_url_oracle.hpp), and
+// split the re-assembled URI until 2026-11; it cost ~4,000 instructions per URL and never
+// disagreed, so it is now the reference in tests (tests/support/boost_url_oracle.hpp), and
 // only its IPv6 parser is used here.
 #include <boost/url/ipv6_address.hpp>
 

@@ -44,7 +44,7 @@ struct ParsedUrl {
 Result<ParsedUrl> parse(std::string_view input);
 // Same into an existing ParsedUrl, reusing its strings' capacity: a thread that parses URL after
 // URL into one object allocates nothing once the strings have grown. On error `out` is left in
-// an unspecified (valid) state.
+// an unspecified (valid) state. `input` must not point into `out` (e.g. `out.raw`).
 Status parse(std::string_view input, ParsedUrl& out);
 
 // Safe Browsing v4 "URLs and Hashing" canonical form, e.g. "http://www.google.com/".
