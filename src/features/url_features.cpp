@@ -115,7 +115,6 @@ constexpr std::array<uint64_t, 256> make_packed_counts() {
 constexpr std::array<uint64_t, 256> kPackedCount = make_packed_counts();
 inline bool is_alnum(char c) { return kClass[static_cast<unsigned char>(c)] & (kDigit | kLower | kUpper); }
 inline bool is_letter(char c) { return kClass[static_cast<unsigned char>(c)] & (kLower | kUpper); }
-inline bool is_digit(char c) { return kClass[static_cast<unsigned char>(c)] & kDigit; }
 inline bool is_hex(char c) { return kClass[static_cast<unsigned char>(c)] & (kDigit | kHexLetter); }
 inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 

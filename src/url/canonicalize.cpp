@@ -85,10 +85,14 @@ std::string tidy_host(std::string_view host) {
 std::string canonical_host(std::string_view authority) {
     const size_t at = authority.rfind('@');
     std::string_view host = at == std::string_view::npos ? authority : authority.substr(at + 1);
-    if (!host.empty() && host.front() == '[') {
-        const size_t close = host.find(']');
+    // An IPv6 literal, also behind leading dots: tidy_host drops those, and a '[' it left in front
+    // would be read as a literal on the next pass (canonicalize must be idempotent; fuzzer find).
+    size_t lead = 0;
+    while (lead < host.size() && host[lead] == '.') ++lead;
+    if (lead < host.size() && host[lead] == '[') {
+        const size_t close = host.find(']', lead);
         if (close != std::string_view::npos) {
-            std::string h(host.substr(0, close + 1));
+            std::string h(host.substr(lead, close - lead + 1));
             for (char& c : h) c = lower(c);
             return h;
         }
