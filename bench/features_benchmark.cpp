@@ -82,6 +82,21 @@ void BM_Parse(benchmark::State& state) {
 }
 BENCHMARK(BM_Parse);
 
+// url::parse into one ParsedUrl reused across calls (no allocation once its strings have grown).
+void BM_ParseReuse(benchmark::State& state) {
+    const auto& c = corpus();
+    url::ParsedUrl parsed;
+    size_t i = 0;
+    for (auto _ : state) {
+        auto status = url::parse(c.urls[i], parsed);
+        benchmark::DoNotOptimize(status);
+        benchmark::DoNotOptimize(parsed);
+        if (++i == c.urls.size()) i = 0;
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ParseReuse);
+
 void BM_Canonicalize(benchmark::State& state) {
     const auto& c = corpus();
     size_t i = 0;
@@ -120,6 +135,25 @@ void BM_ExtractOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_ExtractOnly);
 
+// The same over only the first `range(0)` URLs, spread over the set: the lookup tables they touch
+// stay in the caches, so the gap to BM_ExtractOnly is what cache misses cost.
+void BM_ExtractHotTables(benchmark::State& state) {
+    const auto& c = corpus();
+    const features::UrlFeatureExtractor extractor(c.psl, c.brands);
+    std::vector<const url::ParsedUrl*> few;
+    const size_t n = static_cast<size_t>(state.range(0));
+    for (size_t k = 0; k < n && k < c.parsed.size(); ++k) few.push_back(&c.parsed[k * c.parsed.size() / n]);
+    features::FeatureVector v{};
+    size_t i = 0;
+    for (auto _ : state) {
+        extractor.extract(*few[i], v);
+        benchmark::DoNotOptimize(v);
+        if (++i == few.size()) i = 0;
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ExtractHotTables)->Arg(16);
+
 void BM_ParseAndExtract(benchmark::State& state) {
     const auto& c = corpus();
     const features::UrlFeatureExtractor extractor(c.psl, c.brands);
@@ -135,17 +169,47 @@ void BM_ParseAndExtract(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseAndExtract);
 
-// `--passes=N --only=parse|extract`: run N plain passes over the corpus and exit, for counting
+// The same with the reusing parse (as a server thread or a training loop does it).
+void BM_ParseReuseAndExtract(benchmark::State& state) {
+    const auto& c = corpus();
+    const features::UrlFeatureExtractor extractor(c.psl, c.brands);
+    features::FeatureVector v{};
+    url::ParsedUrl parsed;
+    size_t i = 0;
+    for (auto _ : state) {
+        if (url::parse(c.urls[i], parsed).ok()) extractor.extract(parsed, v);
+        benchmark::DoNotOptimize(v);
+        if (++i == c.urls.size()) i = 0;
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ParseReuseAndExtract);
+
+// `--passes=N --only=parse|parse-reuse|canonicalize|extract|parse+extract|parse-reuse+extract`: run N plain passes over the corpus and exit, for counting
 // instructions with `valgrind --tool=callgrind` (subtract a run with --passes=0).
 int run_passes(int passes, std::string_view only) {
     const auto& c = corpus();
     const features::UrlFeatureExtractor extractor(c.psl, c.brands);
     features::FeatureVector v{};
+    url::ParsedUrl reused;
     for (int p = 0; p < passes; ++p) {
         for (size_t i = 0; i < c.urls.size(); ++i) {
             if (only == "parse") {
                 auto r = url::parse(c.urls[i]);
                 benchmark::DoNotOptimize(r);
+            } else if (only == "parse-reuse") {
+                auto status = url::parse(c.urls[i], reused);
+                benchmark::DoNotOptimize(status);
+            } else if (only == "parse-reuse+extract") {
+                if (url::parse(c.urls[i], reused).ok()) extractor.extract(reused, v);
+                benchmark::DoNotOptimize(v);
+            } else if (only == "canonicalize") {
+                auto r = url::canonicalize(c.urls[i]);
+                benchmark::DoNotOptimize(r);
+            } else if (only == "parse+extract") {
+                auto r = url::parse(c.urls[i]);
+                if (r.ok()) extractor.extract(r.value(), v);
+                benchmark::DoNotOptimize(v);
             } else {
                 extractor.extract(c.parsed[i], v);
                 benchmark::DoNotOptimize(v);

@@ -62,6 +62,7 @@ ConfusableSkeleton::ConfusableSkeleton(std::unique_ptr<USpoofChecker, Closer> ch
         const char ch = static_cast<char>(c);
         std::string s = c == 0 ? std::string() : icu_skeleton(checker_.get(), std::string_view(&ch, 1));
         ascii_[c] = s.empty() ? std::string(1, lower(ch)) : fold(s);
+        if (ascii_[c].size() == 1) ascii_single_[c] = ascii_[c][0];
     }
 }
 ConfusableSkeleton::ConfusableSkeleton(ConfusableSkeleton&&) noexcept = default;
@@ -102,6 +103,12 @@ std::string_view ConfusableSkeleton::ascii_skeleton(std::string_view ascii, char
         if (c >= 0x80) return {};
         const char next = i + 1 < ascii.size() ? lower(ascii[i + 1]) : '\0';
         const char low = lower(static_cast<char>(c));
+        const char single = ascii_single_[c];
+        if (single != '\0' && !((low == 'v' && next == 'v') || (low == 'c' && next == 'l'))) {
+            if (n + 1 > capacity) return {};
+            buffer[n++] = single;  // the common case: one byte for one byte
+            continue;
+        }
         std::string_view piece = ascii_[c];
         char folded = '\0';
         if ((low == 'v' && next == 'v') || (low == 'c' && next == 'l')) {

@@ -115,7 +115,6 @@ constexpr std::array<uint64_t, 256> make_packed_counts() {
 constexpr std::array<uint64_t, 256> kPackedCount = make_packed_counts();
 inline bool is_alnum(char c) { return kClass[static_cast<unsigned char>(c)] & (kDigit | kLower | kUpper); }
 inline bool is_letter(char c) { return kClass[static_cast<unsigned char>(c)] & (kLower | kUpper); }
-inline bool is_digit(char c) { return kClass[static_cast<unsigned char>(c)] & kDigit; }
 inline bool is_hex(char c) { return kClass[static_cast<unsigned char>(c)] & (kDigit | kHexLetter); }
 inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -452,17 +451,21 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
 
     size_t params = 0, longest_value = 0;
     if (u.has_query) {
-        size_t start = 0;
-        while (start <= query.size()) {
-            size_t end = query.find_first_of("&;", start);
-            if (end == std::string_view::npos) end = query.size();
-            const std::string_view param = query.substr(start, end - start);
-            if (!param.empty()) {
-                ++params;
-                const size_t eq = param.find('=');
-                longest_value = std::max(longest_value, eq == std::string_view::npos ? 0 : param.size() - eq - 1);
+        // Parameters split at '&' or ';'; a value is what follows a parameter's first '='. One
+        // scan (find_first_of would call memchr once per byte).
+        size_t start = 0, eq = std::string_view::npos;
+        for (size_t i = 0; i <= query.size(); ++i) {
+            const char c = i < query.size() ? query[i] : '&';
+            if (c != '&' && c != ';') {
+                if (c == '=' && eq == std::string_view::npos) eq = i;
+                continue;
             }
-            start = end + 1;
+            if (i > start) {
+                ++params;
+                longest_value = std::max(longest_value, eq == std::string_view::npos ? 0 : i - eq - 1);
+            }
+            start = i + 1;
+            eq = std::string_view::npos;
         }
     }
     f[kQueryParamCount] = static_cast<float>(params);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string_view>
 
+#include "../support/boost_url_oracle.hpp"
 #include "vigil/features/url_features.hpp"
 #include "vigil/url/url.hpp"
 
@@ -51,6 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const auto& u = parsed.value();
         if (u.host.empty()) fail("parse: empty host", input);
         if (u.path.empty() || u.path.front() != '/') fail("parse: path must start with '/'", input);
+        // Each part is valid RFC 3986 by construction: Boost.URL must agree on the split.
+        if (!vigil::url::testing::boost_url_disagreement(u).empty()) fail("parse: Boost.URL disagrees", input);
         // The parsed pieces re-parse to the same host (what the server logs must be stable).
         auto again = vigil::url::parse(u.scheme + "://" + u.host + u.path);
         if (!again.ok() || again->host != u.host) fail("parse: host not stable under re-parse", input);

@@ -39,6 +39,7 @@ private:
     explicit ConfusableSkeleton(std::unique_ptr<USpoofChecker, Closer> checker);
     std::unique_ptr<USpoofChecker, Closer> checker_;
     std::array<std::string, 128> ascii_;  // skeleton of each ASCII byte, folded
+    std::array<char, 128> ascii_single_{};  // ascii_[c] when it is one (non-NUL) byte, else 0
 };
 
 }  // namespace vigil::domain

@@ -2,6 +2,7 @@
 // Immutable-after-build string -> uint32 map: open addressing over one string pool, so a lookup
 // touches one or two cache lines (unordered_map chases a node and a heap string per probe).
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,13 +29,32 @@ public:
     size_t size() const { return size_; }
 
     static constexpr uint64_t kHashSeed = 1469598103934665603ULL;
+    // Forward-mode hash: eight bytes per multiply (byte-wise FNV-1a is a chain of one dependent
+    // multiply per byte, and every URL hashes a dozen domain names and labels).
     static uint64_t hash(std::string_view s) {
-        uint64_t h = kHashSeed;  // FNV-1a: keys are short
-        for (char c : s) {
-            h ^= static_cast<unsigned char>(c);
-            h *= 1099511628211ULL;
+        const char* p = s.data();
+        size_t n = s.size();
+        uint64_t h = kHashSeed ^ (n * 0x9E3779B97F4A7C15ULL);
+        while (n >= 8) {
+            uint64_t w;
+            std::memcpy(&w, p, sizeof w);
+            h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+            h ^= h >> 31;
+            p += 8;
+            n -= 8;
         }
-        return h;
+        uint64_t w = 0;
+        if (n >= 4) {  // two overlapping 4-byte loads cover 4..7 bytes
+            uint32_t a, b;
+            std::memcpy(&a, p, sizeof a);
+            std::memcpy(&b, p + n - 4, sizeof b);
+            w = (uint64_t{a} << 32) | b;
+        } else if (n > 0) {
+            w = (uint64_t{static_cast<unsigned char>(p[0])} << 16) |
+                (uint64_t{static_cast<unsigned char>(p[n >> 1])} << 8) | static_cast<unsigned char>(p[n - 1]);
+        }
+        h = (h ^ w) * 0x94D049BB133111EBULL;
+        return h ^ (h >> 29);
     }
     // Reverse-mode hash of `s + key` given h = reverse hash of key (start from kHashSeed).
     static uint64_t prepend_reverse(uint64_t h, std::string_view s) {

@@ -42,6 +42,10 @@ struct ParsedUrl {
 // empty input, a non-hierarchical scheme (mailto:), no usable host, a bad port, an invalid IDN or
 // punycode label, or a host with forbidden characters.
 Result<ParsedUrl> parse(std::string_view input);
+// Same into an existing ParsedUrl, reusing its strings' capacity: a thread that parses URL after
+// URL into one object allocates nothing once the strings have grown. On error `out` is left in
+// an unspecified (valid) state. `input` must not point into `out` (e.g. `out.raw`).
+Status parse(std::string_view input, ParsedUrl& out);
 
 // Safe Browsing v4 "URLs and Hashing" canonical form, e.g. "http://www.google.com/".
 // Percent-escapes use lower-case hex, as the reference Go client does (see docs/features.md).

@@ -195,3 +195,33 @@ TEST(Parse, AllSingleBytesDoNotCrash) {
 }
 
 }  // namespace
+
+namespace {
+
+// parse(input, out) reuses `out`: nothing of a previous URL may leak into the next one.
+TEST(ParseInto, ResetsEveryFieldBetweenUrls) {
+    vigil::url::ParsedUrl u;
+    ASSERT_TRUE(parse("https://User:Pw@[::1]:8443/a/b.php?x=1#frag", u).ok());
+    EXPECT_EQ(u.host_kind, HostKind::kIPv6);
+    ASSERT_TRUE(parse("http://xn--mnchen-3ya.de/x?q", u).ok());
+    EXPECT_EQ(u.host_unicode, "m\xC3\xBCnchen.de");
+    EXPECT_FALSE(parse("mailto:someone@example.com", u).ok());  // an error in between
+    ASSERT_TRUE(parse("example.com", u).ok());
+    const auto fresh = must_parse("example.com");
+    EXPECT_EQ(u.scheme, fresh.scheme);
+    EXPECT_FALSE(u.had_scheme);
+    EXPECT_FALSE(u.has_userinfo);
+    EXPECT_EQ(u.userinfo, "");
+    EXPECT_EQ(u.host, "example.com");
+    EXPECT_EQ(u.host_unicode, "example.com");
+    EXPECT_EQ(u.host_kind, HostKind::kName);
+    EXPECT_FALSE(u.port.has_value());
+    EXPECT_EQ(u.path, "/");
+    EXPECT_FALSE(u.has_query);
+    EXPECT_EQ(u.query, "");
+    EXPECT_FALSE(u.has_fragment);
+    EXPECT_EQ(u.fragment, "");
+    EXPECT_EQ(u.raw, "example.com");
+}
+
+}  // namespace
