@@ -64,13 +64,15 @@ Result<UrlCheck> UrlChecker::check(std::string_view input, bool force_exact) {
     if (!force_exact) {
         if (auto hit = cache_.get(*canonical)) return UrlCheck{apply_rules(std::move(*hit)), true, elapsed_us(start)};
     }
-    auto parsed = url::parse(input);
-    if (!parsed) {
+    // Reused per thread: parsing into it allocates nothing once its strings have grown. `input` is the
+    // request's own buffer, never this object's.
+    thread_local url::ParsedUrl parsed;
+    if (Status s = url::parse(input, parsed); !s.ok()) {
         stats_.invalid.fetch_add(1, std::memory_order_relaxed);
-        return parsed.error();
+        return s.error();
     }
     features::FeatureVector row{};
-    auto verdict = score(*parsed, std::move(*canonical), force_exact, row);
+    auto verdict = score(parsed, std::move(*canonical), force_exact, row);
     cache_.put(verdict->canonical_url, verdict);
     // Posted after the put, so the refined verdict cannot be overwritten by this one.
     if (background_ && verdict->verdict != VerdictLabel::kBenign && verdict->explanation == "path") {
