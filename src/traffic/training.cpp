@@ -9,6 +9,7 @@
 #include <ctime>
 #include <functional>
 #include <limits>
+#include <optional>
 
 #include "scorers.hpp"
 
@@ -90,7 +91,8 @@ ml::DenseData dense(const Encoded& e, const std::vector<uint8_t>& y) {
 
 std::string metadata_json(const TrafficTrainOptions& o, const Preprocessor& pre, const std::vector<std::string>& families,
                           const std::string& algorithm, double threshold, std::string_view explanation,
-                          const std::string& created, const json::value& metrics, const json::value& comparison) {
+                          const std::string& created, const json::value& metrics, const json::value& comparison,
+                          const std::optional<json::object>& thresholds_by_rule = std::nullopt) {
     json::object m;
     m["format"] = kTrafficFormat;
     m["format_version"] = kTrafficFormatVersion;
@@ -113,6 +115,7 @@ std::string metadata_json(const TrafficTrainOptions& o, const Preprocessor& pre,
                                : "lowest threshold with validation FPR <= ") +
                           std::to_string(o.max_fpr);
     m["explanation"] = explanation;
+    if (thresholds_by_rule) m["thresholds_by_rule"] = *thresholds_by_rule;
     json::array files;
     for (const auto& f : o.data_files) files.emplace_back(f);
     m["data"] = json::object{{"files", std::move(files)}, {"format", o.data_format}, {"valid_fraction", o.valid_fraction},
@@ -211,11 +214,14 @@ Status evaluate_candidate(CandidateResult& c, TrafficArtifact& a, const Encoded&
     for (size_t r = 0; r < va.rows; ++r) {
         scores[r] = a.scorer->attack_probability(std::span(va.x).subspan(r * va.cols, va.cols));
     }
-    c.threshold = rule == TrafficTrainOptions::ThresholdRule::kF1 ? ml::choose_threshold(scores, labels, max_fpr)
-                                                                  : threshold_at_fpr(scores, labels, max_fpr);
-    // The threshold as metadata.json will hold it once read back (Boost.JSON 1.81 parses numbers
+    // Thresholds as metadata.json will hold them once read back (Boost.JSON 1.81 parses numbers
     // to within an ulp, not exactly), so these metrics are those of the served model.
-    c.threshold = json::parse(json::serialize(json::value(c.threshold))).to_number<double>();
+    const auto round_trip = [](double t) { return json::parse(json::serialize(json::value(t))).to_number<double>(); };
+    // Both rules are recorded (same scores, same budget) so the other operating point can be
+    // evaluated without retraining (scripts/novel-attack-validation.sh).
+    c.threshold_recall = round_trip(threshold_at_fpr(scores, labels, max_fpr));
+    c.threshold_f1 = round_trip(ml::choose_threshold(scores, labels, max_fpr));
+    c.threshold = rule == TrafficTrainOptions::ThresholdRule::kF1 ? c.threshold_f1 : c.threshold_recall;
     c.valid = ml::evaluate(scores, labels, c.threshold);
     c.valid_roc = ml::roc_curve(scores, labels);
     // Family head and timing with the final threshold, one row at a time as served.
@@ -349,7 +355,9 @@ Result<TrafficTrainResult> train_traffic_models(const TrafficData& data, const T
         }
         c.files["metadata.json"] = metadata_json(options, *pre, families, algo, c.threshold,
                                                  artifact->scorer->explanation_method(), result.created_utc,
-                                                 metrics_json(c), json::array{});
+                                                 metrics_json(c), json::array{},
+                                                 json::object{{"recall", c.threshold_recall}, {"f1", c.threshold_f1},
+                                                              {"max_fpr", options.max_fpr}});
         result.candidates.push_back(std::move(c));
     }
     result.best = select_best(result.candidates);

@@ -49,7 +49,9 @@ struct TrafficTrainOptions {
 struct CandidateResult {
     std::string algorithm;
     std::map<std::string, std::string> files;  // model files by name, metadata.json included
-    double threshold = 0.5;
+    double threshold = 0.5;         // by the options' rule
+    double threshold_recall = 0.5;  // what each rule picks on the same validation scores
+    double threshold_f1 = 0.5;
     ml::BinaryMetrics valid;
     std::vector<ml::CurvePoint> valid_roc;
     double family_accuracy = 0;

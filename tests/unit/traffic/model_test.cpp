@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cmath>
 #include <fstream>
 
@@ -119,6 +120,16 @@ TEST(TrafficTraining, ServedModelReproducesTheValidationScores) {
         EXPECT_EQ(m.confusion.tp, c.valid.confusion.tp);
         EXPECT_EQ(m.confusion.fp, c.valid.confusion.fp);
         EXPECT_NEAR(ml::roc_auc(scores, labels), c.valid.roc_auc, 1e-9);
+        // metadata.json records what both threshold rules pick on these same validation scores.
+        const auto meta = boost::json::parse(c.files.at("metadata.json"));
+        const auto& by_rule = meta.at("thresholds_by_rule").as_object();
+        const double recall_t = by_rule.at("recall").to_number<double>(), f1_t = by_rule.at("f1").to_number<double>();
+        EXPECT_DOUBLE_EQ(recall_t, c.threshold);  // the default rule
+        EXPECT_DOUBLE_EQ(by_rule.at("max_fpr").to_number<double>(), 0.01);
+        EXPECT_FLOAT_EQ(static_cast<float>(recall_t), static_cast<float>(threshold_at_fpr(scores, labels, 0.01)));
+        EXPECT_FLOAT_EQ(static_cast<float>(f1_t), static_cast<float>(ml::choose_threshold(scores, labels, 0.01)));
+        EXPECT_GE(f1_t, recall_t);  // both keep FPR <= budget; the recall rule takes the lowest such threshold
+        EXPECT_LE(ml::evaluate(scores, labels, f1_t).fpr, 0.01 + 1e-9);
     }
 }
 
