@@ -6,19 +6,13 @@
 #include "vigil/api/json_writer.hpp"
 #include "vigil/api/problem.hpp"
 #include "vigil/api/traffic_routes.hpp"
+#include "vigil/core/hex.hpp"
 
 namespace vigil::api {
 namespace {
 
 constexpr std::size_t kMaxLimit = 1000;
 constexpr std::string_view kAlertsPrefix = "/api/v1/alerts/";
-
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 // application/x-www-form-urlencoded decoding; false on a broken escape.
 bool percent_decode(std::string_view in, std::string& out) {
@@ -28,8 +22,8 @@ bool percent_decode(std::string_view in, std::string& out) {
             out.push_back(' ');
         } else if (in[i] == '%') {
             if (i + 2 >= in.size()) return false;
-            const int hi = hex_digit(in[i + 1]);
-            const int lo = hex_digit(in[i + 2]);
+            const int hi = hex_digit_value(in[i + 1]);
+            const int lo = hex_digit_value(in[i + 2]);
             if (hi < 0 || lo < 0) return false;
             out.push_back(static_cast<char>(hi * 16 + lo));
             i += 2;

@@ -1,5 +1,7 @@
 #include "vigil/api/domain_routes.hpp"
 
+#include "vigil/core/hex.hpp"
+
 #include <chrono>
 #include <string>
 
@@ -15,13 +17,6 @@ constexpr std::string_view kPrefix = "/api/v1/domain/";
 // character of the ASCII budget): anything longer is rejected before decoding.
 constexpr size_t kMaxEncodedName = 3 * 4 * domain::kMaxDomainNameBytes;
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 // Percent-decodes a path segment; false on a malformed escape, an encoded NUL or a '/'.
 bool percent_decode(std::string_view in, std::string& out) {
     out.clear();
@@ -33,7 +28,7 @@ bool percent_decode(std::string_view in, std::string& out) {
             continue;
         }
         if (i + 2 >= in.size()) return false;
-        const int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
+        const int hi = hex_digit_value(in[i + 1]), lo = hex_digit_value(in[i + 2]);
         if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) return false;
         out.push_back(static_cast<char>(hi * 16 + lo));
         i += 2;

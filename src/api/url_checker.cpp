@@ -24,7 +24,7 @@ UrlChecker::UrlChecker(UrlModel model, const domain::PublicSuffixList& psl, cons
       extractor_(psl, brands),
       options_(options),
       cache_(options.cache_capacity, std::chrono::milliseconds(options.cache_ttl_ms)) {
-    for (const auto& rule : options_.rules) hash_expressions_ = hash_expressions_ || rule->needs_expression_keys();
+    for (const auto& rule : options_.rules) compute_expression_keys_ = compute_expression_keys_ || rule->needs_expression_keys();
     // Without a cache there is nowhere to keep a refined explanation.
     if (options_.explain == ExplainMode::kBackground && options_.cache_capacity > 0) {
         background_ = std::make_unique<BackgroundExplainer>(
@@ -115,7 +115,7 @@ std::shared_ptr<const UrlVerdict> UrlChecker::score(const url::ParsedUrl& parsed
     }
     v.model_name = model_.name;
     v.model_version = model_.version;
-    if (hash_expressions_) {
+    if (compute_expression_keys_) {
         const auto expressions = url::lookup_expressions(v.canonical_url);
         v.expression_keys.reserve(expressions.size());
         for (const auto& e : expressions) v.expression_keys.push_back(intel::expression_key(e));

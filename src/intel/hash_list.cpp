@@ -1,5 +1,7 @@
 #include "vigil/intel/hash_list.hpp"
 
+#include "vigil/core/hex.hpp"
+
 #include <algorithm>
 #include <charconv>
 
@@ -116,12 +118,6 @@ int b64_value(char c) {
     return -1;
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 }  // namespace
 
 std::string base64_encode(std::string_view bytes) {
@@ -172,7 +168,7 @@ Result<std::string> hex_decode(std::string_view text) {
     if (text.size() % 2 != 0) return make_error(ErrorCode::kInvalidArgument, "odd number of hex digits");
     std::string out(text.size() / 2, '\0');
     for (size_t i = 0; i < out.size(); ++i) {
-        const int hi = hex_value(text[2 * i]), lo = hex_value(text[2 * i + 1]);
+        const int hi = hex_digit_value(text[2 * i]), lo = hex_digit_value(text[2 * i + 1]);
         if (hi < 0 || lo < 0) return make_error(ErrorCode::kInvalidArgument, "invalid hex digit");
         out[i] = static_cast<char>(hi << 4 | lo);
     }
@@ -183,7 +179,7 @@ Result<std::string> decode_hash_prefix(std::string_view text, PrefixEncoding enc
     if (text.size() > 128) return make_error(ErrorCode::kInvalidArgument, "hash prefix is too long");
     if (encoding == PrefixEncoding::kAuto) {
         const bool all_hex = !text.empty() && text.size() % 2 == 0 &&
-                             std::all_of(text.begin(), text.end(), [](char c) { return hex_value(c) >= 0; });
+                             std::all_of(text.begin(), text.end(), [](char c) { return hex_digit_value(c) >= 0; });
         encoding = all_hex ? PrefixEncoding::kHex : PrefixEncoding::kBase64;
     }
     auto raw = encoding == PrefixEncoding::kHex ? hex_decode(text) : base64_decode(text);

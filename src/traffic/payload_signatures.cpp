@@ -1,5 +1,7 @@
 #include "vigil/traffic/payload_signatures.hpp"
 
+#include "vigil/core/hex.hpp"
+
 #include <array>
 #include <string>
 
@@ -9,21 +11,14 @@ namespace {
 constexpr std::array<std::string_view, 9> kMethods = {"GET ",    "POST ",  "PUT ",   "HEAD ", "DELETE ",
                                                       "PATCH ", "OPTIONS ", "TRACE ", "CONNECT "};
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 std::string percent_decode(std::string_view in, bool plus_is_space) {
     std::string out;
     out.reserve(in.size());
     for (size_t i = 0; i < in.size(); ++i) {
         char c = in[i];
         if (c == '%' && i + 2 < in.size()) {
-            const int hi = hex_value(in[i + 1]);
-            const int lo = hex_value(in[i + 2]);
+            const int hi = hex_digit_value(in[i + 1]);
+            const int lo = hex_digit_value(in[i + 2]);
             if (hi >= 0 && lo >= 0) {
                 c = static_cast<char>(hi * 16 + lo);
                 i += 2;

@@ -88,7 +88,7 @@ private:
     const domain::PublicSuffixList& psl_;
     features::UrlFeatureExtractor extractor_;
     UrlCheckerOptions options_;
-    bool hash_expressions_ = false;
+    bool compute_expression_keys_ = false;
     cache::ShardedLruCache<std::shared_ptr<const UrlVerdict>> cache_;
     UrlCheckerStats stats_;
     std::unique_ptr<BackgroundExplainer> background_;  // last: its thread uses everything above
