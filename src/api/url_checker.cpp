@@ -116,9 +116,9 @@ std::shared_ptr<const UrlVerdict> UrlChecker::score(const url::ParsedUrl& parsed
     v.model_name = model_.name;
     v.model_version = model_.version;
     if (compute_expression_keys_) {
-        const auto expressions = url::lookup_expressions(v.canonical_url);
-        v.expression_keys.reserve(expressions.size());
-        for (const auto& e : expressions) v.expression_keys.push_back(intel::expression_key(e));
+        v.expression_keys.reserve(36);  // (5 + 1) hosts x (4 + 2) paths at most with the default options
+        url::for_each_lookup_expression(
+            v.canonical_url, [&keys = v.expression_keys](std::string_view e) { keys.push_back(intel::expression_key(e)); });
     }
 
     const bool flagged = v.verdict != VerdictLabel::kBenign;

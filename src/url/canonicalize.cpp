@@ -1,4 +1,4 @@
-// Safe Browsing v4 "URLs and Hashing" canonicalization and lookup expressions.
+// Safe Browsing v4 "URLs and Hashing" canonicalization (lookup expressions: lookup_expressions.cpp).
 // https://developers.google.com/safe-browsing/v4/urls-hashing
 #include <string>
 #include <string_view>
@@ -211,62 +211,6 @@ Result<std::string> canonicalize(std::string_view input) {
     if (has_query) {
         out.push_back('?');
         append_escaped(out, query);
-    }
-    return out;
-}
-
-std::vector<std::string> lookup_expressions(std::string_view canonical_url, const LookupOptions& options) {
-    std::vector<std::string> out;
-    std::string_view rest = canonical_url;
-    if (const size_t sep = rest.find("://"); sep != std::string_view::npos) rest.remove_prefix(sep + 3);
-    const size_t slash = rest.find('/');
-    const std::string_view host = rest.substr(0, slash);
-    if (host.empty()) return out;
-    std::string_view path_query = slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash);
-    const size_t qmark = path_query.find('?');
-    const std::string_view path = path_query.substr(0, qmark);
-    const std::string_view query = qmark == std::string_view::npos ? std::string_view{} : path_query.substr(qmark + 1);
-
-    std::vector<std::string_view> hosts{host};
-    const bool is_ip = host.front() == '[' || normalize_ipv4(host).has_value();
-    if (!is_ip) {
-        std::vector<size_t> label_starts{0};
-        for (size_t i = 0; i < host.size(); ++i) {
-            if (host[i] == '.') label_starts.push_back(i + 1);
-        }
-        const size_t labels = label_starts.size();
-        // Suffixes of 2..min(labels-1, max) components, longest first.
-        const size_t longest = std::min(labels - 1, options.max_host_components);
-        for (size_t k = longest; k >= 2; --k) hosts.push_back(host.substr(label_starts[labels - k]));
-    }
-
-    std::vector<std::string> paths{"/"};
-    std::vector<std::string_view> components;
-    size_t start = 0;
-    while (start < path.size()) {
-        size_t next = path.find('/', start);
-        if (next == std::string_view::npos) next = path.size();
-        if (next > start) components.push_back(path.substr(start, next - start));
-        start = next + 1;
-    }
-    const size_t prefixes = std::min(components.size(), options.max_path_components);
-    std::string prefix = "/";
-    for (size_t i = 1; i < prefixes; ++i) {
-        prefix.append(components[i - 1]);
-        prefix.push_back('/');
-        paths.push_back(prefix);
-    }
-    if (path != "/") paths.emplace_back(path);
-    if (!query.empty()) paths.push_back(std::string(path) + "?" + std::string(query));
-
-    for (std::string_view h : hosts) {
-        for (const std::string& p : paths) {
-            std::string expr(h);
-            expr += p;
-            bool dup = false;
-            for (const std::string& e : out) dup = dup || e == expr;
-            if (!dup) out.push_back(std::move(expr));
-        }
     }
     return out;
 }

@@ -43,5 +43,8 @@ private:
 
 // Appends `s` as a JSON string literal (quoted, escaped; invalid UTF-8 bytes become U+FFFD).
 void append_json_string(std::string& out, std::string_view s);
+// The same between `prefix` and `suffix` (unescaped JSON punctuation such as "," and ":"), in one append
+// when `s` needs no escaping.
+void append_json_string(std::string& out, std::string_view s, std::string_view prefix, std::string_view suffix);
 
 }  // namespace vigil::api

@@ -2,6 +2,7 @@
 // Lenient URL parsing (what users paste) and Safe Browsing v4 canonicalization.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,6 +62,11 @@ struct LookupOptions {
 
 // Host-suffix / path-prefix expressions of a canonical URL ("a.b.c/1/"), full host first.
 std::vector<std::string> lookup_expressions(std::string_view canonical_url, const LookupOptions& options = {});
+// The same expressions, in the same order, handed to `visit` one at a time. For a canonical URL each
+// one is a view into `canonical_url` and nothing is allocated (the request path hashes them).
+using ExpressionVisitor = std::function<void(std::string_view)>;
+void for_each_lookup_expression(std::string_view canonical_url, const ExpressionVisitor& visit,
+                                const LookupOptions& options = {});
 
 // "1.2.3.4" from "0x01020304", "16909060", "01.2.3.4", "1.2.772" ...; nullopt if not IPv4.
 // Follows the Safe Browsing reference client (each part is masked to its byte width).

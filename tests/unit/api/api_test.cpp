@@ -34,6 +34,46 @@ TEST(JsonWriter, WritesNestedStructuresAndNullForNaN) {
     EXPECT_EQ(out, R"({"a":1,"b":[1.5,null],"c":true})");
 }
 
+TEST(JsonWriter, DoublesKeepSixSignificantDigitsAndIntegersStayShort) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_array().value(34.0).value(-2.0).value(0.0).value(999999.0).value(1e6).value(0.999993).value(-3.349536);
+    w.value(123456.5).value(1e-7).end_array();
+    EXPECT_EQ(out, "[34,-2,0,999999,1e+06,0.999993,-3.34954,123456,1e-07]");
+}
+
+// The one-append fast path (plain strings up to the stack buffer) and the escaping path must write the
+// same JSON: random strings of every length around the buffer size, plain or with one hostile byte, read
+// back by Boost.JSON, inside an array so the prefix/suffix punctuation is checked too.
+TEST(JsonWriter, FastAndEscapingPathsRoundTripThroughBoostJson) {
+    uint64_t state = 12345;
+    auto next = [&] {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return static_cast<unsigned>(state >> 33);
+    };
+    const std::string specials = std::string("\"\\\n\t\x01\x7f", 6) + "\xc3\xbc";
+    for (size_t len : {0, 1, 15, 16, 200, 250, 251, 252, 253, 254, 255, 256, 257, 600, 9000}) {
+        for (int variant = 0; variant < 3; ++variant) {
+            std::string s(len, 'a');
+            for (char& c : s) c = static_cast<char>(0x20 + next() % 95);  // printable ASCII, '"' and '\' included
+            if (variant == 1) {
+                for (char& c : s)
+                    if (c == '"' || c == '\\') c = 'x';  // purely plain: the fast path when short
+            }
+            if (variant == 2 && len > 0) s.insert(next() % len, specials);
+            std::string out = "[";
+            append_json_string(out, "k", {}, ",");
+            append_json_string(out, s, {}, "]");
+            json::error_code ec;
+            const json::value v = json::parse(out, ec);
+            ASSERT_FALSE(ec) << "len " << len << " variant " << variant << ": " << out;
+            ASSERT_EQ(v.as_array().size(), 2u);
+            EXPECT_EQ(v.as_array()[0].as_string(), "k");
+            EXPECT_EQ(std::string_view(v.as_array()[1].as_string()), s) << "len " << len << " variant " << variant;
+        }
+    }
+}
+
 TEST(Severity, ThresholdsFollowTheContract) {
     EXPECT_EQ(severity_from_score(0.8), Severity::kHigh);
     EXPECT_EQ(severity_from_score(0.7999), Severity::kMedium);
