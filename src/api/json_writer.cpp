@@ -50,69 +50,69 @@ size_t plain_prefix(std::string_view s) {
     return i;
 }
 
-void append_escaped_tail(std::string& out, std::string_view s, size_t i) {
+}  // namespace
+
+char* write_json_string(char* p, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
-    while (i < s.size()) {
-        const size_t run_start = i;
-        while (i < s.size() && is_plain(static_cast<unsigned char>(s[i]))) ++i;
-        if (i != run_start) out.append(s.data() + run_start, i - run_start);
+    *p++ = '"';
+    size_t i = 0;
+    while (true) {
+        const size_t run = plain_prefix(s.substr(i));
+        std::memcpy(p, s.data() + i, run);
+        p += run;
+        i += run;
         if (i == s.size()) break;
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        switch (c) {
-            case '"': out += "\\\""; ++i; continue;
-            case '\\': out += "\\\\"; ++i; continue;
-            case '\n': out += "\\n"; ++i; continue;
-            case '\r': out += "\\r"; ++i; continue;
-            case '\t': out += "\\t"; ++i; continue;
-            default: break;
-        }
-        if (c < 0x20) {
-            out += "\\u00";
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0xF]);
+        const auto c = static_cast<unsigned char>(s[i]);
+        const char* escape = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : nullptr;
+        if (escape != nullptr) {
+            std::memcpy(p, escape, 2);
+            p += 2;
             ++i;
-            continue;
-        }
-        size_t len = utf8_sequence_length(s, i);
-        if (len == 0) {
-            out += "\xEF\xBF\xBD";  // U+FFFD keeps the document valid UTF-8
+        } else if (c < 0x20) {
+            std::memcpy(p, "\\u00", 4);
+            p[4] = kHex[c >> 4];
+            p[5] = kHex[c & 0xF];
+            p += 6;
+            ++i;
+        } else if (const size_t len = utf8_sequence_length(s, i); len == 0) {
+            std::memcpy(p, "\xEF\xBF\xBD", 3);  // U+FFFD keeps the document valid UTF-8
+            p += 3;
             ++i;
         } else {
-            out.append(s.substr(i, len));
+            std::memcpy(p, s.data() + i, len);
+            p += len;
             i += len;
         }
     }
+    *p++ = '"';
+    return p;
 }
 
-}  // namespace
-
-// Keys, feature names and almost every URL need no escaping: they are written with one append of
-// `prefix "s" suffix` assembled on the stack (a response holds ~50 strings; appending them piecewise
-// was ~12,000 instructions per /api/v1/check answer).
-void append_json_string(std::string& out, std::string_view s, std::string_view prefix, std::string_view suffix) {
-    const size_t plain = plain_prefix(s);
-    constexpr size_t kStack = 256;
-    if (plain == s.size() && s.size() + prefix.size() + suffix.size() + 2 <= kStack) {
-        char buf[kStack];
-        char* p = buf;
-        std::memcpy(p, prefix.data(), prefix.size());
-        p += prefix.size();
-        *p++ = '"';
-        std::memcpy(p, s.data(), s.size());
-        p += s.size();
-        *p++ = '"';
-        std::memcpy(p, suffix.data(), suffix.size());
-        p += suffix.size();
-        out.append(buf, static_cast<size_t>(p - buf));
-        return;
+char* write_json_number(char* p, double d) {
+    if (!std::isfinite(d)) {
+        std::memcpy(p, "null", 4);
+        return p + 4;
     }
-    out.reserve(out.size() + prefix.size() + s.size() + suffix.size() + 2);
-    out.append(prefix);
-    out.push_back('"');
-    out.append(s.data(), plain);
-    append_escaped_tail(out, s, plain);
-    out.push_back('"');
-    out.append(suffix);
+    if (d == std::trunc(d) && std::fabs(d) < 1e6) {
+        // Counts and flags (most feature values): the integer, as the general format writes it, without
+        // its ~500-instruction path.
+        return std::to_chars(p, p + kMaxJsonNumberBytes, static_cast<int64_t>(d)).ptr;
+    }
+    return std::to_chars(p, p + kMaxJsonNumberBytes, d, std::chars_format::general, 6).ptr;
+}
+
+char* write_json_integer(char* p, int64_t i) { return std::to_chars(p, p + kMaxJsonNumberBytes, i).ptr; }
+
+// The output grows by an upper bound, is written through a pointer and is cut back: one capacity
+// check and no per-piece append calls.
+void append_json_string(std::string& out, std::string_view s, std::string_view prefix, std::string_view suffix) {
+    const size_t old = out.size();
+    out.resize(old + prefix.size() + json_string_bound(s) + suffix.size());
+    char* p = out.data() + old;
+    std::memcpy(p, prefix.data(), prefix.size());
+    p = write_json_string(p + prefix.size(), s);
+    std::memcpy(p, suffix.data(), suffix.size());
+    out.resize(static_cast<size_t>(p + suffix.size() - out.data()));
 }
 
 void append_json_string(std::string& out, std::string_view s) { append_json_string(out, s, {}, {}); }
@@ -154,19 +154,10 @@ JsonWriter& JsonWriter::value(std::string_view s) {
     return *this;
 }
 JsonWriter& JsonWriter::value(double d) {
-    char buf[40];
+    char buf[1 + kMaxJsonNumberBytes];
     char* p = buf;
     if (need_comma_) *p++ = ',';
-    if (!std::isfinite(d)) {
-        std::memcpy(p, "null", 4);
-        p += 4;
-    } else if (d == std::trunc(d) && std::fabs(d) < 1e6) {
-        // Counts and flags (most feature values): the integer, as the general format writes it, without
-        // its ~500-instruction path.
-        p = std::to_chars(p, buf + sizeof buf, static_cast<int64_t>(d)).ptr;
-    } else {
-        p = std::to_chars(p, buf + sizeof buf, d, std::chars_format::general, 6).ptr;
-    }
+    p = write_json_number(p, d);
     out_.append(buf, static_cast<size_t>(p - buf));
     need_comma_ = true;
     return *this;

@@ -116,6 +116,7 @@ int run_serve(int argc, char** argv) {
     queue_options.capacity = config.write_queue_capacity;
     queue_options.max_batch = config.write_batch;
     queue_options.name = "url_checks";
+    queue_options.writer_nice = static_cast<int>(config.writer_nice);
     auto queue = store::make_url_check_queue(std::move(*db), queue_options);
 
     api::UrlCheckerOptions checker_options;

@@ -1,5 +1,11 @@
 #include "vigil/store/write_queue.hpp"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 
 namespace vigil::store::detail {
@@ -24,6 +30,14 @@ void log_write_error(std::string_view queue, std::string_view message, std::size
     std::fprintf(stderr, "vigil: %.*s: write of %zu row(s) failed (%llu failed batch(es) so far): %.*s\n",
                  static_cast<int>(queue.size()), queue.data(), rows, static_cast<unsigned long long>(errors_total),
                  static_cast<int>(message.size()), message.data());
+}
+
+void lower_current_thread_priority(int increment) {
+    const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+    errno = 0;
+    const int current = getpriority(PRIO_PROCESS, tid);
+    if (errno != 0) return;
+    (void)setpriority(PRIO_PROCESS, tid, std::min(19, current + increment));
 }
 
 }  // namespace vigil::store::detail

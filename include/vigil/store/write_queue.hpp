@@ -31,6 +31,9 @@ struct WriteQueueOptions {
     std::chrono::milliseconds flush_interval{200};  // the longest an accepted row waits before a write starts
     int max_attempts = 2;           // a failed batch is retried once (e.g. SQLITE_BUSY past the busy timeout)
     std::string name = "write_queue";  // for log lines
+    // Added to the writer thread's nice value (0-19). A positive value lets request threads preempt a
+    // long batch write; the queue absorbs the rows meanwhile.
+    int writer_nice = 0;
 };
 
 namespace detail {
@@ -38,6 +41,8 @@ namespace detail {
 bool should_log_drop(uint64_t dropped_total);
 void log_drop(std::string_view queue, uint64_t dropped_total, std::size_t capacity, bool closed);
 void log_write_error(std::string_view queue, std::string_view message, std::size_t rows, uint64_t errors_total);
+// Raises the calling thread's nice value by `increment` (Linux: nice is per thread); best effort.
+void lower_current_thread_priority(int increment);
 }  // namespace detail
 
 template <class Row>
@@ -118,6 +123,7 @@ public:
 
 private:
     void run() {
+        if (options_.writer_nice > 0) detail::lower_current_thread_priority(options_.writer_nice);
         std::vector<Row> batch;
         batch.reserve(pending_.capacity());
         std::unique_lock lock(mutex_);

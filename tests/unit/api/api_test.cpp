@@ -74,6 +74,43 @@ TEST(JsonWriter, FastAndEscapingPathsRoundTripThroughBoostJson) {
     }
 }
 
+// The verdict serialiser sizes its output once: hostile and long strings (each escaped byte grows up
+// to six times) must still come out as exactly the values put in.
+TEST(VerdictJson, HostileStringsRoundTripThroughBoostJson) {
+    auto v = std::make_shared<UrlVerdict>();
+    v->canonical_url = "http://a.b/" + std::string(3000, '\x01') + "\"\\\xff\xc3\xbc";
+    v->registrable_domain = "a.b";
+    v->verdict = VerdictLabel::kSuspicious;
+    v->score = 0.61234567;
+    v->severity = Severity::kMedium;
+    v->reasons.push_back(Reason{"rule", "lookalike:brand-in-subdomain", 1.0, 0.0, std::string(500, '\n')});
+    v->reasons.push_back(Reason{"feature", "host_length", 34.0, -1.25, {}});
+    v->explanation = "path";
+    v->model_name = "m";
+    v->model_version = "1";
+    const std::string url = std::string(2000, '"') + "\x7f";
+    std::string out = "prefix";
+    append_verdict_json(out, url, UrlCheck{v, true, 42});
+    ASSERT_EQ(out.substr(0, 6), "prefix");
+    const auto o = json::parse(out.substr(6)).as_object();
+    EXPECT_EQ(o.at("url").as_string(), url);
+    // The invalid byte 0xff becomes U+FFFD; everything else is kept.
+    EXPECT_EQ(o.at("canonical_url").as_string(), "http://a.b/" + std::string(3000, '\x01') + "\"\\\xEF\xBF\xBD\xc3\xbc");
+    EXPECT_EQ(o.at("verdict").as_string(), "suspicious");
+    EXPECT_EQ(o.at("severity").as_string(), "MEDIUM");
+    EXPECT_DOUBLE_EQ(o.at("score").to_number<double>(), 0.612346);
+    const auto& reasons = o.at("reasons").as_array();
+    ASSERT_EQ(reasons.size(), 2u);
+    EXPECT_EQ(reasons[0].as_object().at("detail").as_string(), std::string(500, '\n'));
+    EXPECT_FALSE(reasons[1].as_object().contains("detail"));
+    EXPECT_EQ(reasons[1].as_object().at("value").to_number<double>(), 34.0);
+    EXPECT_EQ(reasons[1].as_object().at("contribution").to_number<double>(), -1.25);
+    EXPECT_EQ(o.at("explanation").as_string(), "path");
+    EXPECT_EQ(o.at("model").as_object().at("version").as_string(), "1");
+    EXPECT_TRUE(o.at("cached").as_bool());
+    EXPECT_EQ(o.at("took_us").as_int64(), 42);
+}
+
 TEST(Severity, ThresholdsFollowTheContract) {
     EXPECT_EQ(severity_from_score(0.8), Severity::kHigh);
     EXPECT_EQ(severity_from_score(0.7999), Severity::kMedium);

@@ -1,6 +1,11 @@
 #include "vigil/store/write_queue.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
 
 #include <chrono>
 #include <future>
@@ -103,6 +108,22 @@ TEST(WriteQueue, FlushIntervalWritesWithoutAFullBatch) {
     WriteQueue<int> q(w.fn(), WriteQueueOptions{.capacity = 100, .max_batch = 50, .flush_interval = 10ms});
     ASSERT_TRUE(q.try_push(7));
     EXPECT_TRUE(eventually([&] { return q.written() == 1; }));
+}
+
+TEST(WriteQueue, WriterNiceLowersOnlyTheWriterThread) {
+    auto nice_of_this_thread = [] { return getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid))); };
+    const int caller = nice_of_this_thread();
+    std::atomic<int> writer{-100};
+    WriteQueue<int> q(
+        [&](std::span<const int>) {
+            writer = nice_of_this_thread();
+            return Status::success();
+        },
+        WriteQueueOptions{.capacity = 10, .max_batch = 5, .flush_interval = 1h, .writer_nice = 5});
+    ASSERT_TRUE(q.try_push(1));
+    q.flush();
+    EXPECT_EQ(writer.load(), std::min(19, caller + 5));
+    EXPECT_EQ(nice_of_this_thread(), caller);
 }
 
 TEST(WriteQueue, FlushWaitsForAcceptedRows) {
