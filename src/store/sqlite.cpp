@@ -40,6 +40,13 @@ Status Statement::bind_text(int index, std::string_view value) {
         sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8), index);
 }
 
+Status Statement::bind_text_static(int index, std::string_view value) {
+    return bind_result(
+        sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8), index);
+}
+
+void Statement::clear_bindings() { sqlite3_clear_bindings(stmt_.get()); }
+
 Status Statement::bind_null(int index) { return bind_result(sqlite3_bind_null(stmt_.get(), index), index); }
 
 Result<bool> Statement::step() {

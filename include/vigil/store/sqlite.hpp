@@ -29,6 +29,10 @@ public:
     Status bind_int64(int index, int64_t value);
     Status bind_double(int index, double value);
     Status bind_text(int index, std::string_view value);  // copied by SQLite (SQLITE_TRANSIENT)
+    // Binds without copying: `value` must stay alive and unchanged until the statement is rebound,
+    // cleared (clear_bindings) or destroyed. For batch inserts whose rows outlive the batch.
+    Status bind_text_static(int index, std::string_view value);
+    void clear_bindings();
     Status bind_null(int index);
 
     // Advances: true when a row is available, false when the statement is done.
