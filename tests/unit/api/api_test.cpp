@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <charconv>
 #include <cmath>
 
 #include "vigil/api/check_routes.hpp"
@@ -71,6 +72,39 @@ TEST(JsonWriter, FastAndEscapingPathsRoundTripThroughBoostJson) {
             EXPECT_EQ(v.as_array()[0].as_string(), "k");
             EXPECT_EQ(std::string_view(v.as_array()[1].as_string()), s) << "len " << len << " variant " << variant;
         }
+    }
+}
+
+// write_json_number's own fixed-notation path must write exactly what std::to_chars(general, 6) writes:
+// random magnitudes over the whole double range, values near every decade and near rounding ties.
+TEST(JsonWriter, NumbersMatchToCharsGeneralSixDigits) {
+    uint64_t state = 99;
+    auto next = [&] {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return state >> 11;
+    };
+    auto check = [](double d) {
+        char want[64];
+        char got[64];
+        const auto w = std::to_chars(want, want + sizeof want, d, std::chars_format::general, 6).ptr;
+        const auto g = write_json_number(got, d);
+        ASSERT_EQ(std::string(got, g), std::string(want, w)) << std::hexfloat << d;
+    };
+    for (int i = 0; i < 300000; ++i) {
+        const double unit = static_cast<double>(next()) / 9007199254740992.0;  // [0, 1)
+        const double magnitude = std::pow(10.0, -7.0 + 15.0 * static_cast<double>(next() % 1000) / 1000.0);
+        check((i % 2 ? -1 : 1) * unit * magnitude);
+        // Near ties: k.5 at the sixth digit of every decade, and a few ulps around it.
+        const int decade = static_cast<int>(next() % 11) - 5;
+        const double tie = (std::floor(unit * 900000.0) + 100000.5) * std::pow(10.0, decade - 5);
+        check(std::nextafter(tie, 0.0));
+        check(tie);
+        check(std::nextafter(tie, 1e300));
+    }
+    for (int e = -8; e <= 8; ++e) {
+        const double p = std::pow(10.0, e);
+        for (double v : {p, std::nextafter(p, 0.0), std::nextafter(p, 1e300), p * 0.9999995, p * 0.99999949, p * 0.9999996})
+            check(v), check(-v);
     }
 }
 
