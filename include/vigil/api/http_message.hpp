@@ -21,7 +21,9 @@ struct HttpRequest {
 
 struct HttpResponse {
     unsigned status = 200;
-    std::string content_type = "application/json";
+    // A media type with static storage (handlers answer with a fixed set of them): no allocation per
+    // response.
+    std::string_view content_type = "application/json";
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;  // extra headers, e.g. Allow, Retry-After
     bool close = false;                                        // close the connection after writing
