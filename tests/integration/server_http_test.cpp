@@ -154,6 +154,43 @@ TEST_F(ServerTest, MalformedHttpIs400AndClosed) {
     EXPECT_EQ(r.status, 400);
     EXPECT_TRUE(c.wait_closed(std::chrono::milliseconds(2000)));
 }
+// The session writes status line and headers itself: HEAD, HTTP/1.0 and Connection: close must come
+// out as HTTP/1.1 (RFC 9112) says, and keep-alive must keep working after each.
+TEST_F(ServerTest, HeadHasTheLengthButNoBodyAndKeepsTheConnection) {
+    HttpConnection c(server_->port());
+    ASSERT_TRUE(c.send_raw("HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto head = c.read_response(std::chrono::milliseconds(5000), /*with_body=*/false);
+    EXPECT_EQ(head.status_line, "HTTP/1.1 200 OK");
+    const auto get = c.request("GET", "/health");  // the next response starts right after the head
+    ASSERT_EQ(get.status, 200);
+    EXPECT_EQ(head.headers["content-length"], std::to_string(get.body.size()));
+    EXPECT_EQ(head.headers["content-type"], "application/json");
+    EXPECT_EQ(get.headers.count("connection"), 0u) << "HTTP/1.1 keep-alive is the default";
+}
+TEST_F(ServerTest, Http10ClosesUnlessKeepAliveIsAsked) {
+    HttpConnection once(server_->port());
+    ASSERT_TRUE(once.send_raw("GET /health HTTP/1.0\r\n\r\n"));
+    auto r = once.read_response();
+    EXPECT_EQ(r.status_line, "HTTP/1.0 200 OK");
+    EXPECT_EQ(r.body, R"({"status":"ok"})");
+    EXPECT_TRUE(once.wait_closed(std::chrono::milliseconds(3000)));
+
+    HttpConnection kept(server_->port());
+    for (int i = 0; i < 2; ++i) {
+        ASSERT_TRUE(kept.send_raw("GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+        auto k = kept.read_response();
+        EXPECT_EQ(k.status, 200) << "request " << i;
+        EXPECT_EQ(k.headers["connection"], "keep-alive");
+    }
+}
+TEST_F(ServerTest, ConnectionCloseIsAnsweredAndHonoured) {
+    HttpConnection c(server_->port());
+    ASSERT_TRUE(c.send_raw("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    auto r = c.read_response();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.headers["connection"], "close");
+    EXPECT_TRUE(c.wait_closed(std::chrono::milliseconds(3000)));
+}
 TEST_F(ServerTest, SlowClientIsTimedOut) {
     HttpConnection c(server_->port());
     ASSERT_TRUE(c.send_raw("POST /api/v1/check HTTP/1.1\r\nHost: x\r\n"));  // never finishes the headers

@@ -73,7 +73,7 @@ bool read_some(int fd, std::string& buf, std::chrono::steady_clock::time_point d
 
 }  // namespace
 
-HttpResult HttpConnection::read_response(std::chrono::milliseconds timeout) {
+HttpResult HttpConnection::read_response(std::chrono::milliseconds timeout, bool with_body) {
     HttpResult result;
     if (fd_ < 0) return result;
     auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -86,6 +86,7 @@ HttpResult HttpConnection::read_response(std::chrono::milliseconds timeout) {
     std::getline(head, line);
     if (line.size() < 12) return result;
     result.status = std::atoi(line.c_str() + 9);
+    result.status_line = line.substr(0, line.find_last_not_of('\r') + 1);
     while (std::getline(head, line)) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
         auto colon = line.find(':');
@@ -96,7 +97,7 @@ HttpResult HttpConnection::read_response(std::chrono::milliseconds timeout) {
         value.erase(0, value.find_first_not_of(' '));
         result.headers[name] = value;
     }
-    size_t length = result.headers.count("content-length") ? std::stoul(result.headers["content-length"]) : 0;
+    size_t length = result.headers.count("content-length") && with_body ? std::stoul(result.headers["content-length"]) : 0;
     size_t body_start = header_end + 4;
     while (buffer_.size() < body_start + length) {
         if (!read_some(fd_, buffer_, deadline)) {

@@ -12,6 +12,7 @@ namespace vigil::testing {
 
 struct HttpResult {
     int status = 0;  // 0 = connection failed / closed without a response
+    std::string status_line;  // e.g. "HTTP/1.1 200 OK"
     std::map<std::string, std::string> headers;  // lower-case names
     std::string body;
 };
@@ -26,8 +27,10 @@ public:
 
     bool connected() const { return fd_ >= 0; }
     bool send_raw(std::string_view bytes);
-    // Reads one response (Content-Length framed). status 0 on EOF/timeout.
-    HttpResult read_response(std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));
+    // Reads one response (Content-Length framed). status 0 on EOF/timeout. A response to HEAD has a
+    // Content-Length but no body: pass with_body = false.
+    HttpResult read_response(std::chrono::milliseconds timeout = std::chrono::milliseconds(10000),
+                             bool with_body = true);
     HttpResult request(std::string_view method, std::string_view target, std::string_view body = {},
                        std::string_view content_type = "application/json");
     // True when the peer closed the connection within `timeout`.
