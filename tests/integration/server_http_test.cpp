@@ -331,5 +331,36 @@ TEST(CheckCommand, ScoresOfflineAndWarnsAboutAnotherBrandList) {
     std::filesystem::remove(other);
 }
 
+// `vigil check` applies the verdict rules `vigil serve` would: the same lists flip the same verdicts.
+TEST(CheckCommand, AppliesTheServersVerdictRulesOffline) {
+    const std::string base = vigil_binary().string() + " check --model " + model_dir().string() + " ";
+    const std::string url = "'paypal.com.secure-login.example.ru/webscr?cmd=_login'";
+    auto list = std::filesystem::temp_directory_path() / ("vigil-check-list-" + std::to_string(::getpid()) + ".txt");
+    {
+        std::ofstream f(list);
+        f << "example.ru\n";
+    }
+    auto model_only = run_and_capture(base + "--no-rules " + url);
+    EXPECT_NE(model_only.find("\"verdict\":\"phishing\""), std::string::npos) << model_only;
+    EXPECT_EQ(model_only.find("\"kind\":\"rule\",\"name\":\"allow-list\""), std::string::npos) << model_only;
+
+    auto allowed = run_and_capture(base + "--allow-list " + list.string() + " " + url);
+    EXPECT_NE(allowed.find("\"verdict\":\"benign\""), std::string::npos) << allowed;
+    EXPECT_NE(allowed.find("\"name\":\"allow-list\""), std::string::npos) << allowed;
+
+    auto denied = run_and_capture(base + "--deny-list " + list.string() + " example.ru");
+    EXPECT_NE(denied.find("\"verdict\":\"phishing\""), std::string::npos) << denied;
+    EXPECT_NE(denied.find("\"name\":\"deny-list\""), std::string::npos) << denied;
+
+    // The default popular-domain list caps what the model alone says about a popular domain's URLs.
+    auto popular = run_and_capture(base + "'https://www.paypal.com/signin/verify-account/update-billing-login.php'");
+    EXPECT_NE(popular.find("\"name\":\"popular-domain\""), std::string::npos) << popular;
+
+    std::filesystem::remove(list);
+    auto missing = run_and_capture(base + "--allow-list /nonexistent/list.txt example.ru 2>&1; echo \"exit=$?\"");
+    EXPECT_NE(missing.find("--allow-list"), std::string::npos) << missing;
+    EXPECT_NE(missing.find("exit=2"), std::string::npos) << missing;
+}
+
 }  // namespace
 }  // namespace vigil::testing
