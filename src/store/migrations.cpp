@@ -177,11 +177,22 @@ constexpr const char* kSchemaV4 = R"sql(
 DROP INDEX IF EXISTS idx_url_checks_domain_ts;
 )sql";
 
+// Version 5: url_checks' two time indexes become one covering index. The (verdict, ts_ms) index cost a third of
+// the writer's work per stored check (15.8k -> 10.3k instructions per row without it; callgrind on
+// BM_SqliteInsertBatch/512); (ts_ms, verdict, severity, latency_us) costs 11.0k and answers every statistics
+// query (counts by verdict and severity, mean latency, time buckets since a time) from the index alone.
+constexpr const char* kSchemaV5 = R"sql(
+DROP INDEX IF EXISTS idx_url_checks_verdict_ts;
+DROP INDEX IF EXISTS idx_url_checks_ts;
+CREATE INDEX IF NOT EXISTS idx_url_checks_ts_stats ON url_checks(ts_ms, verdict, severity, latency_us);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kSchemaV1},
     Migration{2, "traffic alert folding: threats.count/source/family, predictions.source/family", kSchemaV2},
     Migration{3, "threat-intel feeds", kSchemaV3Intel},
     Migration{4, "url_checks: drop the per-domain index (random writes on every stored check)", kSchemaV4},
+    Migration{5, "url_checks: one covering time index for the statistics instead of two", kSchemaV5},
 };
 
 }  // namespace

@@ -61,7 +61,7 @@ TEST(Database, CreatesEveryDesignTableWithTsIndex) {
                   1)
             << table;
     }
-    for (const char* index : {"idx_url_checks_ts", "idx_traffic_records_ts", "idx_predictions_ts", "idx_threats_ts",
+    for (const char* index : {"idx_url_checks_ts_stats", "idx_traffic_records_ts", "idx_predictions_ts", "idx_threats_ts",
                               "idx_audit_log_ts", "idx_feedback_ts"}) {
         EXPECT_EQ(scalar(*db, std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name='") +
                                   index + "'"),
@@ -69,8 +69,36 @@ TEST(Database, CreatesEveryDesignTableWithTsIndex) {
             << index;
     }
     EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM pragma_table_info('api_keys') WHERE name='key_hash'"), 1);
-    // Migration 4 removed it: random-order index writes on every stored check.
-    EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM sqlite_master WHERE name='idx_url_checks_domain_ts'"), 0);
+    // Migration 4 removed it: random-order index writes on every stored check. Migration 5 folded the two
+    // time indexes into one covering index.
+    for (const char* gone : {"idx_url_checks_domain_ts", "idx_url_checks_verdict_ts", "idx_url_checks_ts"}) {
+        EXPECT_EQ(scalar(*db, std::string("SELECT COUNT(*) FROM sqlite_master WHERE name='") + gone + "'"), 0)
+            << gone;
+    }
+}
+
+// Every statistics query reads the covering index alone (no lookup of the table row per counted check).
+TEST(Database, StatisticsQueriesAreCoveredByTheTimeIndex) {
+    TempDir dir;
+    auto db = Database::open(dir.path() / "vigil.db");
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    for (const char* query :
+         {"SELECT COUNT(*), COALESCE(AVG(latency_us), 0) FROM url_checks WHERE ts_ms >= 5",
+          "SELECT verdict, COUNT(*) FROM url_checks WHERE ts_ms >= 5 GROUP BY verdict ORDER BY verdict",
+          "SELECT severity, COUNT(*) FROM url_checks WHERE ts_ms >= 5 GROUP BY severity ORDER BY severity",
+          "SELECT (ts_ms / 60000) * 60000 AS bucket, COUNT(*) FROM url_checks WHERE ts_ms >= 5 GROUP BY bucket "
+          "ORDER BY bucket"}) {
+        auto plan = db->prepare(std::string("EXPLAIN QUERY PLAN ") + query);
+        ASSERT_TRUE(plan.ok()) << plan.error().message;
+        std::string details;
+        while (true) {
+            auto row = plan->step();
+            ASSERT_TRUE(row.ok());
+            if (!*row) break;
+            details += std::string(plan->column_text(3)) + "; ";
+        }
+        EXPECT_NE(details.find("COVERING INDEX idx_url_checks_ts_stats"), std::string::npos) << query << ": " << details;
+    }
 }
 
 TEST(Database, MigrationsAreIdempotentAcrossReopen) {
