@@ -236,6 +236,7 @@ int run_serve(int argc, char** argv) {
     server_options.threads = config.threads;
     server_options.max_body_bytes = config.max_body_bytes;
     server_options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
+    server_options.scheduler_slice = std::chrono::microseconds(config.scheduler_slice_us);
     server::HttpServer server(server_options, router, http_metrics);
     server.add_event_feed("/ws/alerts", traffic_service.alert_feed());
     auto port = server.listen();

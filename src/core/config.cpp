@@ -219,6 +219,10 @@ const std::array kSettings = {
     Setting{"server", "max_predict_batch", "VIGIL_MAX_PREDICT_BATCH", "max-predict-batch", "RECORDS", Kind::kInteger,
             set_uint<std::size_t, &SC::max_predict_batch, 1, 1'000'000>, get_uint<std::size_t, &SC::max_predict_batch>,
             "Most connection records per /api/v1/predict/batch (more: 413); the body limit applies too."},
+    Setting{"server", "scheduler_slice_us", "VIGIL_SCHEDULER_SLICE_US", "scheduler-slice-us", "US", Kind::kInteger,
+            set_uint<uint32_t, &SC::scheduler_slice_us, 0, 100'000>, get_uint<uint32_t, &SC::scheduler_slice_us>,
+            "Scheduler time slice the request threads ask for (Linux 6.6+); shorter: they preempt other work "
+            "sooner. 0 = the kernel's default."},
     Setting{"server", "read_timeout_ms", "VIGIL_READ_TIMEOUT_MS", "read-timeout-ms", "MS", Kind::kInteger,
             set_uint<uint32_t, &SC::read_timeout_ms, 1, 3'600'000>, get_uint<uint32_t, &SC::read_timeout_ms>,
             "Time allowed to receive one request, headers and body."},

@@ -1,5 +1,9 @@
 #include "vigil/server/http_server.hpp"
 
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -47,6 +51,29 @@ std::string_view media_type(std::string_view header, std::string& buf) {
     buf.assign(header);
     std::transform(buf.begin(), buf.end(), buf.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return buf;
+}
+
+// Linux's struct sched_attr (not in glibc 2.36's headers; <linux/sched/types.h> clashes with <sched.h>).
+struct SchedAttr {
+    uint32_t size;
+    uint32_t policy;
+    uint64_t flags;
+    int32_t nice;
+    uint32_t priority;
+    uint64_t runtime;
+    uint64_t deadline;
+    uint64_t period;
+};
+
+// Asks for a scheduler slice of `slice` for the calling thread, keeping its policy (SCHED_OTHER) and nice.
+void request_scheduler_slice(std::chrono::microseconds slice) {
+    if (slice.count() <= 0) return;
+    SchedAttr attr{};
+    attr.size = sizeof attr;
+    if (syscall(SYS_sched_getattr, 0, &attr, sizeof attr, 0) != 0 || attr.policy != SCHED_OTHER) return;
+    attr.size = sizeof attr;
+    attr.runtime = static_cast<uint64_t>(slice.count()) * 1000;
+    (void)syscall(SYS_sched_setattr, 0, &attr, 0);
 }
 
 int64_t steady_ms() {
@@ -462,7 +489,14 @@ void HttpServer::run() {
     impl_->sweep();
     std::vector<std::thread> pool;
     const unsigned n = impl_->threads();
-    for (unsigned i = 1; i < n; ++i) pool.emplace_back([this] { impl_->io.run(); });
+    const auto slice = impl_->shared.options.scheduler_slice;
+    for (unsigned i = 1; i < n; ++i) {
+        pool.emplace_back([this, slice] {
+            request_scheduler_slice(slice);
+            impl_->io.run();
+        });
+    }
+    request_scheduler_slice(slice);
     impl_->io.run();
     for (auto& t : pool) t.join();
 }

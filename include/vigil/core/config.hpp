@@ -24,6 +24,7 @@ struct ServerConfig {
     std::size_t max_body_bytes = std::size_t{1} << 20;
     std::size_t max_url_bytes = 8192;
     uint32_t read_timeout_ms = 10000;
+    uint32_t scheduler_slice_us = 0;  // request threads' scheduler slice; 0 = kernel default
     std::size_t cache_capacity = 100000;  // 0 disables the verdict cache
     uint32_t cache_ttl_s = 3600;          // 0 = entries never expire
     std::size_t write_queue_capacity = 65536;

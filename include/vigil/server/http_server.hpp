@@ -21,6 +21,10 @@ struct HttpServerOptions {
     size_t max_header_bytes = 16 * 1024;
     std::chrono::milliseconds read_timeout{10000};
     std::chrono::milliseconds shutdown_grace{5000};
+    // Scheduler time slice the request threads ask for (Linux 6.6+ EEVDF, sched_setattr's sched_runtime):
+    // a thread with a shorter slice gets an earlier deadline, so a woken request thread preempts batch
+    // work sooner. 0 = the kernel's default. Best effort: ignored where the kernel does not support it.
+    std::chrono::microseconds scheduler_slice{0};
 };
 
 class HttpServer {
