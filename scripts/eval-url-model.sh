@@ -2,6 +2,8 @@
 # Measures a URL model the way docs/models.md reports it (one line per measurement).
 # Usage: scripts/eval-url-model.sh [MODEL_DIR [THRESHOLD]]
 #        (default models/url and the threshold in its metadata.json)
+#        The model alone, as the model card reports it; FULL_VERDICT=1 measures the server's full verdict
+#        instead (model plus the default verdict rules: popular domains are at most suspicious).
 # Needs build/vigil and the data sets in ../shared/data or $VIGIL_DATA_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +11,7 @@ cd "$(dirname "$0")/.."
 MODEL="${1:-models/url}"
 TH=()
 if [ -n "${2:-}" ]; then TH=(--threshold "$2"); fi
+if [ "${FULL_VERDICT:-0}" != 1 ]; then TH+=(--model-only); fi
 VIGIL="${VIGIL:-build/vigil}"
 D="${VIGIL_DATA_DIR:-../shared/data}"
 export VIGIL_DATA_DIR="$D"
@@ -29,7 +32,7 @@ print("%-52s n %6d  ROC-AUC %s  PR-AUC %s  recall %s  FPR %s  (TP %d FP %d TN %d
 ' "$1"
 }
 
-echo "model: $MODEL (threshold: ${2:-from its metadata.json})"
+echo "model: $MODEL (threshold: ${2:-from its metadata.json}; $([ "${FULL_VERDICT:-0}" = 1 ] && echo "full verdict" || echo "model only"))"
 # The test split as training assigned it (legitimate rows of held-out domains were never in any split).
 "$VIGIL" eval url --model "$MODEL" "${TH[@]}" --json --split test --dedupe \
   --domain-half train --data "$PS" --domain-half train --data "$HA" --domain-half train --data "$EB" \
