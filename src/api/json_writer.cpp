@@ -59,7 +59,7 @@ char* write_json_string(char* p, std::string_view s) {
     size_t i = 0;
     while (true) {
         const size_t run = plain_prefix(s.substr(i));
-        std::memcpy(p, s.data() + i, run);
+        if (run > 0) std::memcpy(p, s.data() + i, run);  // an empty view may hold a null pointer
         p += run;
         i += run;
         if (i == s.size()) break;
@@ -162,9 +162,9 @@ void append_json_string(std::string& out, std::string_view s, std::string_view p
     const size_t old = out.size();
     out.resize(old + prefix.size() + json_string_bound(s) + suffix.size());
     char* p = out.data() + old;
-    std::memcpy(p, prefix.data(), prefix.size());
+    if (!prefix.empty()) std::memcpy(p, prefix.data(), prefix.size());
     p = write_json_string(p + prefix.size(), s);
-    std::memcpy(p, suffix.data(), suffix.size());
+    if (!suffix.empty()) std::memcpy(p, suffix.data(), suffix.size());
     out.resize(static_cast<size_t>(p + suffix.size() - out.data()));
 }
 
