@@ -15,7 +15,7 @@ packages=(
   libpcap-dev liblinear-dev libsvm-dev
   tcpdump nmap hping3
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk curl python3
+  wrk curl python3 valgrind
 )
 
 missing=()
