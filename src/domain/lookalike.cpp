@@ -196,10 +196,22 @@ LookalikeDetector LookalikeDetector::build(const BrandList& brands, const Public
     return d;
 }
 
+size_t LookalikeDetector::variant_hashes(std::string_view q, uint64_t* out) const {
+    const size_t m = q.size();
+    // Prefix hashes P[k] = hash(q[0, k)); hash(q[a, b)) = P[b] - P[a] * B^(b - a).
+    std::array<uint64_t, kMaxLabel + 1> prefix;
+    prefix[0] = 0;
+    for (size_t k = 0; k < m; ++k) prefix[k + 1] = prefix[k] * kBase + static_cast<unsigned char>(q[k]);
+    size_t n = 0;
+    out[n++] = finish(prefix[m], m);
+    for (size_t i = 0; i < m; ++i) {
+        if (i > 0 && q[i] == q[i - 1]) continue;  // same variant as deleting i - 1
+        out[n++] = finish(prefix[i] * kPowers.p[m - 1 - i] + (prefix[m] - prefix[i + 1] * kPowers.p[m - i - 1]), m - 1);
+    }
+    return n;
+}
+
 const LookalikeDetector::DeletionSlot* LookalikeDetector::find_deletion(uint64_t h) const {
-    const size_t bits = deletion_bloom_.size() * 64;
-    const uint64_t bit = h >> (64 - std::countr_zero(bits));
-    if (((deletion_bloom_[bit >> 6] >> (bit & 63)) & 1u) == 0) return nullptr;
     const size_t mask = deletion_slots_.size() - 1;
     const auto fingerprint = static_cast<uint32_t>(h >> 32);
     for (size_t pos = (h >> 7) & mask;; pos = (pos + 1) & mask) {
@@ -239,19 +251,28 @@ LookalikeMatch LookalikeDetector::nearest_by_edits(std::string_view q, std::stri
             }
         }
     };
-    // Prefix hashes P[k] = hash(q[0, k)); hash(q[a, b)) = P[b] - P[a] * B^(b - a).
-    std::array<uint64_t, kMaxLabel + 1> prefix{};
-    for (size_t k = 0; k < m; ++k) prefix[k + 1] = prefix[k] * kBase + static_cast<unsigned char>(q[k]);
-    auto range = [&](size_t a, size_t b) { return prefix[b] - prefix[a] * kPowers.p[b - a]; };
     // Brands are indexed with up to two deletions (one for labels shorter than
     // min_length_distance2) and the query is probed with at most one: distance-2 pairs are found
     // when one of the two edits is an omission (probing the query's two-deletions too would find
     // double replacements and insertions for ~m^2/2 more probes, about 1 us per long label).
-    consider(finish(prefix[m], m));
-    for (size_t i = 0; i < m; ++i) {
-        if (i > 0 && q[i] == q[i - 1]) continue;
-        consider(finish(prefix[i] * kPowers.p[m - 1 - i] + range(i + 1, m), m - 1));
+    std::array<uint64_t, kMaxLabel + 1> hashes;
+    const size_t count = variant_hashes(q, hashes.data());
+    // The filter words and then the slots of the filter's hits are loaded in two batches: the
+    // m + 1 probes land on unrelated cache lines of tables larger than L2, and issued one after
+    // the other each would wait for the previous miss.
+    const size_t bits = deletion_bloom_.size() * 64;
+    const int shift = 64 - std::countr_zero(bits);
+    for (size_t k = 0; k < count; ++k) __builtin_prefetch(&deletion_bloom_[(hashes[k] >> shift) >> 6]);
+    const size_t mask = deletion_slots_.size() - 1;
+    size_t hits = 0;
+    for (size_t k = 0; k < count; ++k) {
+        const uint64_t h = hashes[k];
+        const uint64_t bit = h >> shift;
+        if (((deletion_bloom_[bit >> 6] >> (bit & 63)) & 1u) == 0) continue;
+        __builtin_prefetch(&deletion_slots_[(h >> 7) & mask]);
+        hashes[hits++] = h;  // order kept: ties in consider() do not depend on it, but stay put
     }
+    for (size_t k = 0; k < hits; ++k) consider(hashes[k]);
     if (best_id == UINT32_MAX) return {};
     return make_match(best_id, classify_edit(q, label_of(best_id), best_distance), best_distance);
 }
@@ -375,11 +396,11 @@ LookalikeMatch LookalikeDetector::match_subdomain(std::string_view sub, std::str
 }
 
 LookalikeMatch LookalikeDetector::match(std::string_view host, PublicSuffixList::Parts parts,
-                                        std::string_view skip) const {
+                                        std::string_view skip, bool known_unprotected) const {
     const std::string_view reg = parts.registrable;
     const std::string_view suffix = parts.suffix;
     if (reg.empty() || suffix.empty() || suffix.size() + 1 >= reg.size()) return {};
-    if (skip.empty() && domain_ids_.contains(reg)) return {};
+    if (skip.empty() && !known_unprotected && domain_ids_.contains(reg)) return {};
     // A brand's own top-level domain (".google", ".microsoft") is closed to others.
     if (suffix.find('.') == std::string_view::npos && exact_labels_.contains(suffix)) return {};
     const std::string_view label = reg.substr(0, reg.size() - suffix.size() - 1);
@@ -410,6 +431,26 @@ LookalikeMatch LookalikeDetector::match(std::string_view host, PublicSuffixList:
 
 LookalikeMatch LookalikeDetector::check(std::string_view host, PublicSuffixList::Parts parts) const {
     return match(host, parts, {});
+}
+
+LookalikeMatch LookalikeDetector::check_unlisted(std::string_view host, PublicSuffixList::Parts parts) const {
+    // domain_ids_ holds only registrable domains of brands_'s ranked list, all of which BrandList
+    // ranks: a domain it does not rank is not protected.
+    return match(host, parts, {}, /*known_unprotected=*/true);
+}
+
+void LookalikeDetector::prefetch(std::string_view label) const {
+    if (label.empty()) return;
+    exact_labels_.prefetch(label);
+    const size_t m = label.size();
+    if (deletion_slots_.empty() || m < options_.min_length_distance1 || m > max_label_length_ + 2 || m > kMaxLabel ||
+        !valid_label(label)) {
+        return;
+    }
+    std::array<uint64_t, kMaxLabel + 1> hashes;
+    const size_t count = variant_hashes(label, hashes.data());
+    const int shift = 64 - std::countr_zero(deletion_bloom_.size() * 64);
+    for (size_t k = 0; k < count; ++k) __builtin_prefetch(&deletion_bloom_[(hashes[k] >> shift) >> 6]);
 }
 
 LookalikeMatch LookalikeDetector::check(std::string_view host) const {

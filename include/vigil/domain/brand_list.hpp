@@ -41,6 +41,8 @@ public:
     size_t brand_rank(std::string_view label) const;
     // Rank of a registrable domain, 0 if absent.
     size_t rank(std::string_view registrable) const;
+    // Starts loading what rank(registrable) reads first (see FlatStringMap::prefetch).
+    void prefetch_rank(std::string_view registrable) const { domains_.prefetch(registrable); }
     size_t size() const { return domains_.size(); }
     // Registrable domains in list order (index = rank - 1; empty where a line was not a valid
     // host). The lookalike index is built from these.

@@ -80,6 +80,15 @@ public:
     LookalikeMatch check(std::string_view host) const;
     // Same with the registrable domain and public suffix already known (views into host).
     LookalikeMatch check(std::string_view host, PublicSuffixList::Parts parts) const;
+    // Same for a registrable domain the caller found absent from `brands` (BrandList::rank() is
+    // 0, so it is not protected either): skips that lookup. Only for a detector built over `brands`
+    // (built_from()); the answer is check()'s.
+    LookalikeMatch check_unlisted(std::string_view host, PublicSuffixList::Parts parts) const;
+    bool built_from(const BrandList& brands) const { return brands_ == &brands; }
+    // Starts loading the table lines a check() of a domain with this registrable label reads
+    // first (intact-label slot, deletion filter words), so that their cache misses overlap with
+    // the caller's other work instead of following one another. No effect on results.
+    void prefetch(std::string_view label) const;
     // What check() would say if `host`'s own domain were not protected: the closest other
     // protected domain it imitates. Measures how protected domains collide with one another.
     LookalikeMatch nearest_other(std::string_view host) const;
@@ -114,7 +123,8 @@ private:
         uint32_t offset = UINT32_MAX;  // UINT32_MAX = empty
     };
 
-    LookalikeMatch match(std::string_view host, PublicSuffixList::Parts parts, std::string_view skip_domain) const;
+    LookalikeMatch match(std::string_view host, PublicSuffixList::Parts parts, std::string_view skip_domain,
+                         bool known_unprotected = false) const;
     LookalikeMatch match_label(std::string_view label, std::string_view skip_domain) const;
     LookalikeMatch nearest_by_edits(std::string_view label, std::string_view skip_domain) const;
     LookalikeMatch match_unicode_label(std::string_view ascii_label, std::string_view skip_domain) const;
@@ -126,6 +136,10 @@ private:
         const ProtectedDomain& d = domains_[id];
         return std::string_view(d.domain).substr(d.label_offset, d.label_length);
     }
+    // Hashes of `label` and of its one-character deletions (distinct ones) into `out` (room for
+    // label.size() + 1); returns how many.
+    size_t variant_hashes(std::string_view label, uint64_t* out) const;
+    // Slot of a variant hash that passed the filter, or null.
     const DeletionSlot* find_deletion(uint64_t hash) const;
     void add_deletion_keys(std::string_view label, uint32_t id, size_t max_deletes,
                            std::vector<std::pair<uint64_t, uint32_t>>& keys) const;
