@@ -111,18 +111,24 @@ std::optional<LookalikeTechnique> technique_from_string(std::string_view name) {
 }
 
 void LookalikeDetector::add_deletion_keys(std::string_view label, uint32_t id, size_t max_deletes,
-                                          std::vector<std::pair<uint64_t, uint32_t>>& keys) const {
-    keys.emplace_back(finish(poly_hash(label), label.size()), id);
+                                          std::vector<std::pair<uint64_t, uint32_t>>& keys,
+                                          std::vector<std::pair<uint32_t, uint64_t>>& filter) const {
+    auto add = [&](std::string_view variant) {
+        const uint64_t h = finish(poly_hash(variant), variant.size());
+        keys.emplace_back(h, id);
+        filter.emplace_back(filter_bucket(variant), h);
+    };
+    add(label);
     std::string one, two;
     for (size_t i = 0; i < label.size(); ++i) {
         if (i > 0 && label[i] == label[i - 1]) continue;  // same variant as deleting i - 1
         one.assign(label.substr(0, i)).append(label.substr(i + 1));
-        keys.emplace_back(finish(poly_hash(one), one.size()), id);
+        add(one);
         if (max_deletes < 2) continue;
         for (size_t j = i; j < one.size(); ++j) {
             if (j > i && one[j] == one[j - 1]) continue;
             two.assign(std::string_view(one).substr(0, j)).append(std::string_view(one).substr(j + 1));
-            keys.emplace_back(finish(poly_hash(two), two.size()), id);
+            add(two);
         }
     }
 }
@@ -139,6 +145,7 @@ LookalikeDetector LookalikeDetector::build(const BrandList& brands, const Public
     const auto& ranked = brands.ranked_domains();
     const size_t limit = std::min(options.max_domains, ranked.size());
     std::vector<std::pair<uint64_t, uint32_t>> keys;
+    std::vector<std::pair<uint32_t, uint64_t>> filter;  // (filter bucket, variant hash)
     FlatStringMap indexed_labels;
     std::string skeleton;
     for (size_t r = 0; r < limit; ++r) {
@@ -164,7 +171,7 @@ LookalikeDetector LookalikeDetector::build(const BrandList& brands, const Public
         if (label.size() >= options.min_length_distance1 && popular_enough && !BrandList::is_stop_word(label) &&
             !indexed_labels.contains(label)) {
             indexed_labels.insert(label, id);
-            d.add_deletion_keys(label, id, label.size() >= options.min_length_distance2 ? 2 : 1, keys);
+            d.add_deletion_keys(label, id, label.size() >= options.min_length_distance2 ? 2 : 1, keys, filter);
         }
     }
     std::sort(keys.begin(), keys.end());
@@ -174,9 +181,7 @@ LookalikeDetector LookalikeDetector::build(const BrandList& brands, const Public
     size_t cap = 16;
     while (cap < distinct + distinct / 2) cap <<= 1;  // load factor <= 2/3
     d.deletion_slots_.assign(cap, DeletionSlot{});
-    size_t bloom_bits = 1024;
-    while (bloom_bits < distinct * 16) bloom_bits <<= 1;
-    d.deletion_bloom_.assign(bloom_bits / 64, 0);
+    d.build_filter(filter);
     d.postings_.reserve(keys.size() + distinct);
     d.indexed_keys_ = keys.size();
     for (size_t i = 0; i < keys.size();) {
@@ -189,23 +194,66 @@ LookalikeDetector LookalikeDetector::build(const BrandList& brands, const Public
         size_t pos = (h >> 7) & (cap - 1);
         while (d.deletion_slots_[pos].offset != UINT32_MAX) pos = (pos + 1) & (cap - 1);
         d.deletion_slots_[pos] = DeletionSlot{static_cast<uint32_t>(h >> 32), offset};
-        const uint64_t bit = h >> (64 - std::countr_zero(bloom_bits));
-        d.deletion_bloom_[bit >> 6] |= uint64_t{1} << (bit & 63);
         i = j;
     }
     return d;
 }
 
-size_t LookalikeDetector::variant_hashes(std::string_view q, uint64_t* out) const {
+void LookalikeDetector::build_filter(std::vector<std::pair<uint32_t, uint64_t>>& filter) {
+    std::sort(filter.begin(), filter.end());
+    filter.erase(std::unique(filter.begin(), filter.end()), filter.end());
+    // Region of bucket b: kFilterBitsPerKey bits per variant, in whole cache lines.
+    constexpr size_t kWordsPerLine = 8;
+    filter_offsets_.assign(kFilterBuckets + 1, 0);
+    std::vector<size_t> per_bucket(kFilterBuckets, 0);
+    for (const auto& [bucket, h] : filter) ++per_bucket[bucket];
+    size_t words = 0;
+    for (size_t b = 0; b < kFilterBuckets; ++b) {
+        filter_offsets_[b] = static_cast<uint32_t>(words);
+        const size_t lines = (per_bucket[b] * kFilterBitsPerKey + 511) / 512;
+        words += lines * kWordsPerLine;
+    }
+    filter_offsets_[kFilterBuckets] = static_cast<uint32_t>(words);
+    // Regions start on cache-line boundaries: the vector gets one spare line to shift into.
+    deletion_bloom_.assign(words + kWordsPerLine, 0);
+    filter_base_ = 0;
+    while (reinterpret_cast<uintptr_t>(deletion_bloom_.data() + filter_base_) % 64 != 0) ++filter_base_;
+    for (const auto& [bucket, h] : filter) {
+        const FilterBit f = filter_bit(h, bucket);
+        const_cast<uint64_t*>(f.word)[0] |= f.mask;
+    }
+}
+
+LookalikeDetector::FilterBit LookalikeDetector::filter_bit(uint64_t h, uint32_t bucket) const {
+    const uint32_t begin = filter_offsets_[bucket];
+    const uint64_t bits = uint64_t{filter_offsets_[bucket + 1] - begin} * 64;
+    if (bits == 0) return {nullptr, 0};
+    const uint64_t bit = (uint64_t{static_cast<uint32_t>(h)} * bits) >> 32;
+    return {deletion_bloom_.data() + filter_base_ + begin + (bit >> 6), uint64_t{1} << (bit & 63)};
+}
+
+size_t LookalikeDetector::variant_hashes(std::string_view q, uint64_t* out, uint32_t* buckets) const {
     const size_t m = q.size();
     // Prefix hashes P[k] = hash(q[0, k)); hash(q[a, b)) = P[b] - P[a] * B^(b - a).
     std::array<uint64_t, kMaxLabel + 1> prefix;
     prefix[0] = 0;
     for (size_t k = 0; k < m; ++k) prefix[k + 1] = prefix[k] * kBase + static_cast<unsigned char>(q[k]);
     size_t n = 0;
+    // (A one-letter label's deletion is the empty string: bucket 0, as filter_bucket("") says.)
+    const auto first = static_cast<unsigned char>(q[0]), last = static_cast<unsigned char>(q[m - 1]);
+    const auto second = static_cast<unsigned char>(m > 1 ? q[1] : 0);
+    const auto before_last = static_cast<unsigned char>(m > 1 ? q[m - 2] : 0);
+    buckets[n] = filter_bucket(first, last, m);
     out[n++] = finish(prefix[m], m);
+    // Deleting an inner character keeps the first and last ones: those m - 2 variants share one
+    // filter bucket, so their bits sit in the same one or two cache lines.
+    const uint32_t inner = filter_bucket(first, last, m - 1);
     for (size_t i = 0; i < m; ++i) {
         if (i > 0 && q[i] == q[i - 1]) continue;  // same variant as deleting i - 1
+        buckets[n] = m == 1   ? 0
+                     : i == 0 ? filter_bucket(second, last, m - 1)
+                     : i == m - 1 ? filter_bucket(first, before_last, m - 1)
+                                  : inner;
         out[n++] = finish(prefix[i] * kPowers.p[m - 1 - i] + (prefix[m] - prefix[i + 1] * kPowers.p[m - i - 1]), m - 1);
     }
     return n;
@@ -256,21 +304,22 @@ LookalikeMatch LookalikeDetector::nearest_by_edits(std::string_view q, std::stri
     // when one of the two edits is an omission (probing the query's two-deletions too would find
     // double replacements and insertions for ~m^2/2 more probes, about 1 us per long label).
     std::array<uint64_t, kMaxLabel + 1> hashes;
-    const size_t count = variant_hashes(q, hashes.data());
-    // The filter words and then the slots of the filter's hits are loaded in two batches: the
-    // m + 1 probes land on unrelated cache lines of tables larger than L2, and issued one after
-    // the other each would wait for the previous miss.
-    const size_t bits = deletion_bloom_.size() * 64;
-    const int shift = 64 - std::countr_zero(bits);
-    for (size_t k = 0; k < count; ++k) __builtin_prefetch(&deletion_bloom_[(hashes[k] >> shift) >> 6]);
+    std::array<uint32_t, kMaxLabel + 1> buckets;
+    const size_t count = variant_hashes(q, hashes.data(), buckets.data());
+    // The filter words and then the slots of the filter's hits are loaded in two batches, so
+    // that the misses overlap instead of each waiting for the previous one.
+    std::array<FilterBit, kMaxLabel + 1> bits;
+    for (size_t k = 0; k < count; ++k) {
+        bits[k] = filter_bit(hashes[k], buckets[k]);
+        if (bits[k].word != nullptr) __builtin_prefetch(bits[k].word);
+    }
     const size_t mask = deletion_slots_.size() - 1;
     size_t hits = 0;
     for (size_t k = 0; k < count; ++k) {
+        if (bits[k].word == nullptr || (*bits[k].word & bits[k].mask) == 0) continue;
         const uint64_t h = hashes[k];
-        const uint64_t bit = h >> shift;
-        if (((deletion_bloom_[bit >> 6] >> (bit & 63)) & 1u) == 0) continue;
         __builtin_prefetch(&deletion_slots_[(h >> 7) & mask]);
-        hashes[hits++] = h;  // order kept: ties in consider() do not depend on it, but stay put
+        hashes[hits++] = h;  // consider() in probe order, as before
     }
     for (size_t k = 0; k < hits; ++k) consider(hashes[k]);
     if (best_id == UINT32_MAX) return {};
@@ -448,9 +497,12 @@ void LookalikeDetector::prefetch(std::string_view label) const {
         return;
     }
     std::array<uint64_t, kMaxLabel + 1> hashes;
-    const size_t count = variant_hashes(label, hashes.data());
-    const int shift = 64 - std::countr_zero(deletion_bloom_.size() * 64);
-    for (size_t k = 0; k < count; ++k) __builtin_prefetch(&deletion_bloom_[(hashes[k] >> shift) >> 6]);
+    std::array<uint32_t, kMaxLabel + 1> buckets;
+    const size_t count = variant_hashes(label, hashes.data(), buckets.data());
+    for (size_t k = 0; k < count; ++k) {
+        const FilterBit f = filter_bit(hashes[k], buckets[k]);
+        if (f.word != nullptr) __builtin_prefetch(f.word);
+    }
 }
 
 LookalikeMatch LookalikeDetector::check(std::string_view host) const {

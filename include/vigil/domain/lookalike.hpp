@@ -104,7 +104,7 @@ public:
     // Bytes held by the deletion index (slots, posting lists, filter).
     size_t index_bytes() const {
         return deletion_slots_.size() * sizeof(DeletionSlot) + postings_.size() * sizeof(uint32_t) +
-               deletion_bloom_.size() * sizeof(uint64_t);
+               deletion_bloom_.size() * sizeof(uint64_t) + filter_offsets_.size() * sizeof(uint32_t);
     }
     bool has_icu() const { return skeleton_ != nullptr; }
     const LookalikeOptions& options() const { return options_; }
@@ -136,13 +136,37 @@ private:
         const ProtectedDomain& d = domains_[id];
         return std::string_view(d.domain).substr(d.label_offset, d.label_length);
     }
-    // Hashes of `label` and of its one-character deletions (distinct ones) into `out` (room for
-    // label.size() + 1); returns how many.
-    size_t variant_hashes(std::string_view label, uint64_t* out) const;
+    // Hashes of `label` (not empty) and of its one-character deletions (distinct
+    // ones) into `out`, their filter buckets into `buckets` (room for label.size() + 1 each);
+    // returns how many.
+    size_t variant_hashes(std::string_view label, uint64_t* out, uint32_t* buckets) const;
     // Slot of a variant hash that passed the filter, or null.
     const DeletionSlot* find_deletion(uint64_t hash) const;
     void add_deletion_keys(std::string_view label, uint32_t id, size_t max_deletes,
-                           std::vector<std::pair<uint64_t, uint32_t>>& keys) const;
+                           std::vector<std::pair<uint64_t, uint32_t>>& keys,
+                           std::vector<std::pair<uint32_t, uint64_t>>& filter) const;
+
+    // The deletion filter is split into buckets by a variant's first and last characters and
+    // length, each bucket a region of whole cache lines: the m - 2 inner deletions of an m-letter
+    // query all fall in one region, so a query reads ~4 filter lines instead of m + 1.
+    static constexpr size_t kFilterBucketBits = 12;
+    static constexpr size_t kFilterBuckets = size_t{1} << kFilterBucketBits;
+    static constexpr size_t kFilterBitsPerKey = 16;
+    static uint32_t filter_bucket(unsigned char first, unsigned char last, size_t length) {
+        const uint32_t x = (uint32_t{first} << 16) | (uint32_t{last} << 8) | static_cast<uint32_t>(length & 0xFF);
+        return (x * 0x9E3779B1u) >> (32 - kFilterBucketBits);
+    }
+    static uint32_t filter_bucket(std::string_view variant) {
+        if (variant.empty()) return 0;
+        return filter_bucket(static_cast<unsigned char>(variant.front()), static_cast<unsigned char>(variant.back()),
+                             variant.size());
+    }
+    struct FilterBit {
+        const uint64_t* word = nullptr;  // null: the bucket is empty
+        uint64_t mask = 0;
+    };
+    FilterBit filter_bit(uint64_t hash, uint32_t bucket) const;
+    void build_filter(std::vector<std::pair<uint32_t, uint64_t>>& filter);
 
     const PublicSuffixList* psl_ = nullptr;
     LookalikeOptions options_;
@@ -156,6 +180,8 @@ private:
     std::vector<uint32_t> postings_;        // per variant hash: count, then the label ids
     size_t indexed_keys_ = 0;               // (variant, label) pairs
     std::vector<uint64_t> deletion_bloom_;  // one bit per variant hash: most probes stop here
+    std::vector<uint32_t> filter_offsets_;  // bucket -> first word of its region (+ end sentinel)
+    size_t filter_base_ = 0;                // words skipped so that regions are line-aligned
     size_t max_label_length_ = 0;
     const BrandList* brands_ = nullptr;  // finds brands glued inside longer labels
 };
