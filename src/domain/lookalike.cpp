@@ -492,16 +492,20 @@ void LookalikeDetector::prefetch(std::string_view label) const {
     if (label.empty()) return;
     exact_labels_.prefetch(label);
     const size_t m = label.size();
-    if (deletion_slots_.empty() || m < options_.min_length_distance1 || m > max_label_length_ + 2 || m > kMaxLabel ||
-        !valid_label(label)) {
+    if (deletion_slots_.empty() || m < 2 || m < options_.min_length_distance1 || m > max_label_length_ + 2 ||
+        m > kMaxLabel || !valid_label(label)) {
         return;
     }
-    std::array<uint64_t, kMaxLabel + 1> hashes;
-    std::array<uint32_t, kMaxLabel + 1> buckets;
-    const size_t count = variant_hashes(label, hashes.data(), buckets.data());
-    for (size_t k = 0; k < count; ++k) {
-        const FilterBit f = filter_bit(hashes[k], buckets[k]);
-        if (f.word != nullptr) __builtin_prefetch(f.word);
+    // The four filter regions nearest_by_edits() will read (the label; its inner deletions; the
+    // deletions of its first and of its last character): their buckets need no hashing.
+    const auto first = static_cast<unsigned char>(label[0]), last = static_cast<unsigned char>(label[m - 1]);
+    const uint32_t regions[] = {filter_bucket(first, last, m), filter_bucket(first, last, m - 1),
+                                filter_bucket(static_cast<unsigned char>(label[1]), last, m - 1),
+                                filter_bucket(first, static_cast<unsigned char>(label[m - 2]), m - 1)};
+    const uint64_t* base = deletion_bloom_.data() + filter_base_;
+    for (const uint32_t b : regions) {
+        const uint32_t end = std::min<uint32_t>(filter_offsets_[b + 1], filter_offsets_[b] + 4 * 8);  // <= 4 lines
+        for (uint32_t w = filter_offsets_[b]; w < end; w += 8) __builtin_prefetch(base + w);
     }
 }
 

@@ -152,7 +152,13 @@ struct Histogram {
             const uint16_t c = count[seen[i]];
             sum += c < kCLogC.size() ? kCLogC[c] : c * std::log2(static_cast<double>(c));
         }
-        const double h = std::log2(static_cast<double>(total)) - sum / static_cast<double>(total);
+        static const std::array<double, 1024> kLog2 = [] {  // the same values as std::log2, without the call
+            std::array<double, 1024> t{};
+            for (size_t n = 1; n < t.size(); ++n) t[n] = std::log2(static_cast<double>(n));
+            return t;
+        }();
+        const double log2_total = total < kLog2.size() ? kLog2[total] : std::log2(static_cast<double>(total));
+        const double h = log2_total - sum / static_cast<double>(total);
         return static_cast<float>(std::max(0.0, h));
     }
 };
