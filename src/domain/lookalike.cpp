@@ -161,11 +161,11 @@ LookalikeDetector LookalikeDetector::build(const BrandList& brands, const Public
         if (!valid_label(label)) continue;
         d.max_label_length_ = std::max(d.max_label_length_, label.size());
         if (label.size() >= options.min_length_exact && brands.is_brand_label(label)) {
-            d.exact_labels_.insert(label, id + 1);  // first insert (best rank) wins
+            d.labels_.set_if_unset(label, false, id + 1);  // first insert (best rank) wins
         }
         if (d.skeleton_ && label.size() >= options.min_length_skeleton &&
             d.skeleton_->ascii_skeleton(label, skeleton)) {
-            d.skeletons_.insert(skeleton, id + 1);
+            d.labels_.set_if_unset(skeleton, true, id + 1);
         }
         const bool popular_enough = label.size() >= options.min_length_any_rank || r < options.max_rank_short_label;
         if (label.size() >= options.min_length_distance1 && popular_enough && !BrandList::is_stop_word(label) &&
@@ -337,10 +337,10 @@ LookalikeMatch LookalikeDetector::match_unicode_label(std::string_view ascii_lab
         non_ascii += c >= 0xC0;  // lead bytes of multi-byte sequences
     }
     const size_t extra = std::max<size_t>(non_ascii, 1);
-    if (const uint32_t id = skeletons_.find(sk); id != 0 && domains_[id - 1].domain != skip) {
+    if (const uint32_t id = skeleton_label(sk); id != 0 && domains_[id - 1].domain != skip) {
         return make_match(id - 1, LookalikeTechnique::kHomoglyph, extra);
     }
-    if (const uint32_t id = exact_labels_.find(sk); id != 0 && domains_[id - 1].domain != skip) {
+    if (const uint32_t id = exact_label(sk); id != 0 && domains_[id - 1].domain != skip) {
         return make_match(id - 1, LookalikeTechnique::kHomoglyph, extra);
     }
     if (valid_label(sk)) {
@@ -357,14 +357,15 @@ LookalikeMatch LookalikeDetector::match_unicode_label(std::string_view ascii_lab
 LookalikeMatch LookalikeDetector::match_label(std::string_view label, std::string_view skip) const {
     if (label.size() >= 4 && label.substr(0, 4) == "xn--") return match_unicode_label(label, skip);
     if (!valid_label(label)) return {};
-    if (const uint32_t id = exact_labels_.find(label); id != 0 && domains_[id - 1].domain != skip) {
+    const FlatStringMap::Both ids = labels_.find_both(label);  // exact label, and skeleton if it is the label
+    if (const uint32_t id = ids.first; id != 0 && domains_[id - 1].domain != skip) {
         return make_match(id - 1, LookalikeTechnique::kTldSwap, 0);
     }
     if (skeleton_) {
         char buffer[2 * kMaxLabel + 2];
         const std::string_view sk = skeleton_->ascii_skeleton(label, buffer, sizeof buffer);
         if (!sk.empty()) {
-            const uint32_t id = skeletons_.find(sk);
+            const uint32_t id = sk == label ? ids.second : skeleton_label(sk);
             if (id != 0 && label_of(id - 1) != label && domains_[id - 1].domain != skip) {
                 return make_match(id - 1, LookalikeTechnique::kHomoglyph, osa_distance(label, label_of(id - 1), 254));
             }
@@ -379,7 +380,7 @@ LookalikeMatch LookalikeDetector::match_embedded(std::string_view label, std::st
     uint32_t best_id = 0;
     int best_words = 0;
     brands_->for_each_brand(label, [&](std::string_view brand, size_t begin, size_t end) {
-        const uint32_t id = exact_labels_.find(brand);
+        const uint32_t id = exact_label(brand);
         if (id == 0 || brand.size() >= label.size() || domains_[id - 1].domain == skip) return;
         if (brand.size() < best_length || (brand.size() == best_length && id > best_id)) return;
         // Everything around the brand must be common words: "paypal-secure-login", "mypaypal".
@@ -451,7 +452,7 @@ LookalikeMatch LookalikeDetector::match(std::string_view host, PublicSuffixList:
     if (reg.empty() || suffix.empty() || suffix.size() + 1 >= reg.size()) return {};
     if (skip.empty() && !known_unprotected && domain_ids_.contains(reg)) return {};
     // A brand's own top-level domain (".google", ".microsoft") is closed to others.
-    if (suffix.find('.') == std::string_view::npos && exact_labels_.contains(suffix)) return {};
+    if (suffix.find('.') == std::string_view::npos && exact_label(suffix) != 0) return {};
     const std::string_view label = reg.substr(0, reg.size() - suffix.size() - 1);
     std::string_view sub = reg.size() + 1 < host.size() ? host.substr(0, host.size() - reg.size() - 1)
                                                         : std::string_view{};
@@ -470,7 +471,7 @@ LookalikeMatch LookalikeDetector::match(std::string_view host, PublicSuffixList:
         size_t dot = sub.find('.', start);
         if (dot == std::string_view::npos) dot = sub.size();
         const std::string_view l = sub.substr(start, dot - start);
-        if (const uint32_t id = exact_labels_.find(l); id != 0 && domains_[id - 1].domain != skip) {
+        if (const uint32_t id = exact_label(l); id != 0 && domains_[id - 1].domain != skip) {
             return make_match(id - 1, LookalikeTechnique::kBrandInSubdomain, 0);
         }
         start = dot + 1;
@@ -490,7 +491,7 @@ LookalikeMatch LookalikeDetector::check_unlisted(std::string_view host, PublicSu
 
 void LookalikeDetector::prefetch(std::string_view label) const {
     if (label.empty()) return;
-    exact_labels_.prefetch(label);
+    labels_.prefetch(label);
     const size_t m = label.size();
     if (deletion_slots_.empty() || m < 2 || m < options_.min_length_distance1 || m > max_label_length_ + 2 ||
         m > kMaxLabel || !valid_label(label)) {

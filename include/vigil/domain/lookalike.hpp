@@ -174,8 +174,11 @@ private:
     std::vector<ProtectedDomain> domains_;  // rank order, one per distinct registrable domain
     FlatStringMap domain_ids_;              // registrable domain -> id
     FlatStringMap last_labels_;             // last labels of protected domains ("com", "uk")
-    FlatStringMap exact_labels_;            // intact-label brands -> id + 1 (best rank)
-    FlatStringMap skeletons_;               // skeleton of a label -> id + 1
+    // Intact-label brands -> id + 1 (best rank), and (second value) skeleton of a label -> id + 1:
+    // one table, so that a label whose skeleton is itself is answered by one probe.
+    FlatStringMap labels_;
+    uint32_t exact_label(std::string_view label) const { return labels_.find(label); }
+    uint32_t skeleton_label(std::string_view skeleton) const { return labels_.find_second(skeleton); }
     std::vector<DeletionSlot> deletion_slots_;
     std::vector<uint32_t> postings_;        // per variant hash: count, then the label ids
     size_t indexed_keys_ = 0;               // (variant, label) pairs
