@@ -374,12 +374,13 @@ LookalikeMatch LookalikeDetector::match_label(std::string_view label, std::strin
     return nearest_by_edits(label, skip);
 }
 
-LookalikeMatch LookalikeDetector::match_embedded(std::string_view label, std::string_view skip) const {
+LookalikeMatch LookalikeDetector::match_embedded(std::string_view label, std::string_view skip,
+                                                 const BrandHits* label_brands) const {
     if (brands_ == nullptr || label.size() > kMaxLabel) return {};
     size_t best_length = 0;
     uint32_t best_id = 0;
     int best_words = 0;
-    brands_->for_each_brand(label, [&](std::string_view brand, size_t begin, size_t end) {
+    auto on_brand = [&](std::string_view brand, size_t begin, size_t end) {
         const uint32_t id = exact_label(brand);
         if (id == 0 || brand.size() >= label.size() || domains_[id - 1].domain == skip) return;
         if (brand.size() < best_length || (brand.size() == best_length && id > best_id)) return;
@@ -390,7 +391,15 @@ LookalikeMatch LookalikeDetector::match_embedded(std::string_view label, std::st
         best_length = brand.size();
         best_id = id;
         best_words = before + after;
-    });
+    };
+    if (label_brands != nullptr && !label_brands->overflow) {
+        for (size_t k = 0; k < label_brands->count; ++k) {
+            const auto& h = label_brands->hits[k];
+            on_brand(std::string_view(h.brand, h.brand_length), h.begin, h.end);
+        }
+    } else {
+        brands_->for_each_brand(label, on_brand);
+    }
     if (best_id == 0) return {};
     return make_match(best_id - 1, best_words == 1 ? LookalikeTechnique::kDictionary : LookalikeTechnique::kCombo, 0);
 }
@@ -446,7 +455,8 @@ LookalikeMatch LookalikeDetector::match_subdomain(std::string_view sub, std::str
 }
 
 LookalikeMatch LookalikeDetector::match(std::string_view host, PublicSuffixList::Parts parts,
-                                        std::string_view skip, bool known_unprotected) const {
+                                        std::string_view skip, bool known_unprotected,
+                                        const BrandHits* label_brands) const {
     const std::string_view reg = parts.registrable;
     const std::string_view suffix = parts.suffix;
     if (reg.empty() || suffix.empty() || suffix.size() + 1 >= reg.size()) return {};
@@ -464,7 +474,7 @@ LookalikeMatch LookalikeDetector::match(std::string_view host, PublicSuffixList:
     }
     if (auto m = match_label(label, skip)) return m;
     if (valid_label(label)) {
-        if (auto m = match_embedded(label, skip)) return m;
+        if (auto m = match_embedded(label, skip, label_brands)) return m;
     }
     // A brand as a whole label of the subdomain: "paypal.account-verify.ru".
     for (size_t start = 0; start < sub.size();) {
@@ -483,10 +493,11 @@ LookalikeMatch LookalikeDetector::check(std::string_view host, PublicSuffixList:
     return match(host, parts, {});
 }
 
-LookalikeMatch LookalikeDetector::check_unlisted(std::string_view host, PublicSuffixList::Parts parts) const {
+LookalikeMatch LookalikeDetector::check_unlisted(std::string_view host, PublicSuffixList::Parts parts,
+                                                 const BrandHits* label_brands) const {
     // domain_ids_ holds only registrable domains of brands_'s ranked list, all of which BrandList
     // ranks: a domain it does not rank is not protected.
-    return match(host, parts, {}, /*known_unprotected=*/true);
+    return match(host, parts, {}, /*known_unprotected=*/true, label_brands);
 }
 
 void LookalikeDetector::prefetch(std::string_view label) const {

@@ -429,10 +429,13 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     f[kBrandInSubdomain] = static_cast<float>(brand_sub);
     f[kBrandInPathQuery] = static_cast<float>(brand_pq);
     const size_t reg_rank = is_ip ? 0 : brands_.rank(reg);
-    if (reg_rank == 0 && !label.empty()) {
+    domain::LookalikeDetector::BrandHits label_brands;  // handed to the lookalike check below
+    const bool label_scanned = reg_rank == 0 && !label.empty();
+    if (label_scanned) {
         bool embedded = false;
-        brands_.for_each_brand(label, [&](std::string_view brand, size_t, size_t) {
+        brands_.for_each_brand(label, [&](std::string_view brand, size_t begin, size_t end) {
             embedded = embedded || brand.size() < label.size();
+            label_brands.add(brand, begin, end);
         });
         f[kBrandInRegistrableLabel] = embedded ? 1.0f : 0.0f;
     }
@@ -547,8 +550,11 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     if (!is_ip && reg_rank == 0) {
         using T = domain::LookalikeTechnique;
         // rank 0: not protected either when the detector indexes this very list (one lookup less).
-        const domain::LookalikeMatch m = lookalike_->built_from(brands_) ? lookalike_->check_unlisted(host, {reg, suffix})
-                                                                         : lookalike_->check(host, {reg, suffix});
+        // The label's brand scan is the detector's own when it indexes this list.
+        const domain::LookalikeMatch m =
+            lookalike_->built_from(brands_)
+                ? lookalike_->check_unlisted(host, {reg, suffix}, label_scanned ? &label_brands : nullptr)
+                : lookalike_->check(host, {reg, suffix});
         if (lookalike != nullptr) *lookalike = m;
         if (m) {
             f[kLookalikeMatch] = 1.0f;

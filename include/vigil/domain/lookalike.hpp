@@ -2,6 +2,7 @@
 // Brand lookalike detection: for a host, the protected (popular) domain it imitates, if any, and
 // how. Techniques follow dnstwist's permutation families plus confusable skeletons (UTS #39) and
 // the brand-in-subdomain trick ("paypal.com.account-verify.ru"). See docs/architecture.md.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -83,7 +84,28 @@ public:
     // Same for a registrable domain the caller found absent from `brands` (BrandList::rank() is
     // 0, so it is not protected either): skips that lookup. Only for a detector built over `brands`
     // (built_from()); the answer is check()'s.
-    LookalikeMatch check_unlisted(std::string_view host, PublicSuffixList::Parts parts) const;
+    // `label_brands`, if given: what BrandList::for_each_brand reported over the registrable
+    // label (the caller's own scan of it, so the detector need not scan it again).
+    struct BrandHits {
+        struct Hit {  // trivial, so that the array below is not zeroed on every URL
+            const char* brand;
+            uint32_t brand_length, begin, end;
+        };
+        static constexpr size_t kMax = 32;
+        std::array<Hit, kMax> hits;  // the first `count` are set
+        size_t count = 0;
+        bool overflow = false;  // more than kMax: not usable
+        void add(std::string_view brand, size_t begin, size_t end) {
+            if (count == kMax) {
+                overflow = true;
+                return;
+            }
+            hits[count++] = Hit{brand.data(), static_cast<uint32_t>(brand.size()), static_cast<uint32_t>(begin),
+                                static_cast<uint32_t>(end)};
+        }
+    };
+    LookalikeMatch check_unlisted(std::string_view host, PublicSuffixList::Parts parts,
+                                  const BrandHits* label_brands = nullptr) const;
     bool built_from(const BrandList& brands) const { return brands_ == &brands; }
     // Starts loading the table lines a check() of a domain with this registrable label reads
     // first (intact-label slot, deletion filter words), so that their cache misses overlap with
@@ -124,11 +146,12 @@ private:
     };
 
     LookalikeMatch match(std::string_view host, PublicSuffixList::Parts parts, std::string_view skip_domain,
-                         bool known_unprotected = false) const;
+                         bool known_unprotected = false, const BrandHits* label_brands = nullptr) const;
     LookalikeMatch match_label(std::string_view label, std::string_view skip_domain) const;
     LookalikeMatch nearest_by_edits(std::string_view label, std::string_view skip_domain) const;
     LookalikeMatch match_unicode_label(std::string_view ascii_label, std::string_view skip_domain) const;
-    LookalikeMatch match_embedded(std::string_view label, std::string_view skip_domain) const;
+    LookalikeMatch match_embedded(std::string_view label, std::string_view skip_domain,
+                                  const BrandHits* label_brands) const;
     LookalikeMatch match_subdomain(std::string_view sub, std::string_view label, std::string_view suffix,
                                    std::string_view skip_domain) const;
     LookalikeMatch make_match(uint32_t id, LookalikeTechnique t, size_t distance) const;

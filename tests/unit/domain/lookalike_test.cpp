@@ -182,7 +182,7 @@ TEST(Lookalike, OptionsRestrictTheList) {
 // protected domain (most of them match, through every technique) plus the protected domains.
 TEST(Lookalike, CheckUnlistedAndPrefetchAgreeWithCheck) {
     EXPECT_TRUE(small().built_from(small_list()));
-    size_t compared = 0, matched = 0;
+    size_t compared = 0, matched = 0, embedded = 0;
     for (const std::string& domain : small_list().ranked_domains()) {
         auto perms = permute(domain, psl());
         ASSERT_TRUE(perms.ok()) << domain;
@@ -202,12 +202,20 @@ TEST(Lookalike, CheckUnlistedAndPrefetchAgreeWithCheck) {
             EXPECT_EQ(unlisted.technique, expected.technique) << host;
             EXPECT_EQ(unlisted.distance, expected.distance) << host;
             EXPECT_EQ(unlisted.lookalike_of, expected.lookalike_of) << host;
+            // ... and with the label's brand scan done by the caller.
+            LookalikeDetector::BrandHits hits;
+            small_list().for_each_brand(label, [&](std::string_view b, size_t begin, size_t end) { hits.add(b, begin, end); });
+            const LookalikeMatch scanned = small().check_unlisted(host, parts, &hits);
+            EXPECT_EQ(scanned.technique, expected.technique) << host;
+            EXPECT_EQ(scanned.lookalike_of, expected.lookalike_of) << host;
+            embedded += scanned.technique == T::kDictionary || scanned.technique == T::kCombo;
             ++compared;
             matched += static_cast<bool>(expected);
         }
     }
     EXPECT_GT(compared, 1000u);
     EXPECT_GT(matched, compared / 2);
+    EXPECT_GT(embedded, 10u);
 }
 
 // The deletion filter's buckets for the shortest labels (one-letter labels delete to "").
