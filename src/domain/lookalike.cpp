@@ -354,9 +354,9 @@ LookalikeMatch LookalikeDetector::match_unicode_label(std::string_view ascii_lab
     return {};
 }
 
-LookalikeMatch LookalikeDetector::match_label(std::string_view label, std::string_view skip) const {
+LookalikeMatch LookalikeDetector::match_label(std::string_view label, std::string_view skip, bool valid) const {
     if (label.size() >= 4 && label.substr(0, 4) == "xn--") return match_unicode_label(label, skip);
-    if (!valid_label(label)) return {};
+    if (!valid) return {};
     const FlatStringMap::Both ids = labels_.find_both(label);  // exact label, and skeleton if it is the label
     if (const uint32_t id = ids.first; id != 0 && domains_[id - 1].domain != skip) {
         return make_match(id - 1, LookalikeTechnique::kTldSwap, 0);
@@ -472,8 +472,9 @@ LookalikeMatch LookalikeDetector::match(std::string_view host, PublicSuffixList:
     if (!sub.empty()) {
         if (auto m = match_subdomain(sub, label, suffix, skip)) return m;
     }
-    if (auto m = match_label(label, skip)) return m;
-    if (valid_label(label)) {
+    const bool valid = valid_label(label);
+    if (auto m = match_label(label, skip, valid)) return m;
+    if (valid) {
         if (auto m = match_embedded(label, skip, label_brands)) return m;
     }
     // A brand as a whole label of the subdomain: "paypal.account-verify.ru".
@@ -504,8 +505,9 @@ void LookalikeDetector::prefetch(std::string_view label) const {
     if (label.empty()) return;
     labels_.prefetch(label);
     const size_t m = label.size();
+    // (No valid_label() scan: a wasted prefetch costs less than checking.)
     if (deletion_slots_.empty() || m < 2 || m < options_.min_length_distance1 || m > max_label_length_ + 2 ||
-        m > kMaxLabel || !valid_label(label)) {
+        m > kMaxLabel) {
         return;
     }
     // The four filter regions nearest_by_edits() will read (the label; its inner deletions; the

@@ -2,7 +2,6 @@
 
 #include <libpsl.h>
 
-#include <algorithm>
 #include <array>
 #include <cstring>
 #include <system_error>
@@ -221,22 +220,6 @@ PublicSuffixList::Parts PublicSuffixList::split(std::string_view host) const {
     if (suffix >= host.size()) return {host, suffix_view};
     const size_t dot = host.rfind('.', host.size() - suffix - 2);
     return {dot == std::string_view::npos ? host : host.substr(dot + 1), suffix_view};
-}
-
-void PublicSuffixList::prefetch(std::string_view host) const {
-    if (impl_->engine != PslEngine::kIndexed) return;
-    // The walk of suffix_length() from the right, without waiting for each answer: most walks
-    // stop after two or three labels.
-    uint64_t h = FlatStringMap::kHashSeed;
-    size_t start = host.size();
-    for (size_t labels = 0; start > 0 && labels < std::min<size_t>(impl_->index.max_labels, 3); ++labels) {
-        const size_t dot = host.rfind('.', start - 1);
-        const size_t label_start = dot == std::string_view::npos ? 0 : dot + 1;
-        h = FlatStringMap::prepend_reverse(h, host.substr(label_start, start - label_start + (start < host.size())));
-        impl_->index.map.prefetch(h);
-        if (dot == std::string_view::npos) break;
-        start = dot;
-    }
 }
 
 const std::string& PublicSuffixList::source() const { return impl_->source; }

@@ -214,9 +214,6 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     if (!is_ip && host.size() > 4 && host.substr(0, 4) == "www." && host.find('.', 4) != std::string_view::npos) {
         host.remove_prefix(4);
     }
-    // The public suffix rules of the host's last labels are looked up after the passes over the
-    // URL's bytes below, which need no table: their cache misses overlap with that work.
-    if (!is_ip) psl_.prefetch(host);
     // A lone "/" path counts as no path.
     const std::string_view path = u.path == "/" ? std::string_view{} : std::string_view(u.path);
     const std::string_view query = u.query;

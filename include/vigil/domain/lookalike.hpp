@@ -147,7 +147,8 @@ private:
 
     LookalikeMatch match(std::string_view host, PublicSuffixList::Parts parts, std::string_view skip_domain,
                          bool known_unprotected = false, const BrandHits* label_brands = nullptr) const;
-    LookalikeMatch match_label(std::string_view label, std::string_view skip_domain) const;
+    // `valid`: valid_label(label), which the caller knows.
+    LookalikeMatch match_label(std::string_view label, std::string_view skip_domain, bool valid) const;
     LookalikeMatch nearest_by_edits(std::string_view label, std::string_view skip_domain) const;
     LookalikeMatch match_unicode_label(std::string_view ascii_label, std::string_view skip_domain) const;
     LookalikeMatch match_embedded(std::string_view label, std::string_view skip_domain,

@@ -41,9 +41,6 @@ public:
         std::string_view suffix;
     };
     Parts split(std::string_view host) const;
-    // Starts loading the index slots split(host) reads for the host's last labels, so that a
-    // caller can overlap those cache misses with other work. No effect on results.
-    void prefetch(std::string_view host) const;
     // Where the list came from (file path or "builtin").
     const std::string& source() const;
     PslEngine engine() const;
