@@ -262,13 +262,15 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     // runs, and, from the path on, the path/query signals.
     uint64_t packed = 0;
     size_t hex_tokens = 0, repeat_run = 0, max_repeat = 0, hex_run = 0, digit_run = 0, max_digit_run = 0;
-    size_t encoded_non_ascii = 0, alnum_run = 0, longest_pq_token = 0, double_slash = 0, embedded = 0;
-    for (size_t i = 0; i < all.size(); ++i) {
-        const auto c = static_cast<unsigned char>(all[i]);
-        const uint8_t cls = kClass[c];
+    size_t encoded_non_ascii = 0, alnum_run = 0, longest_pq_token = 0, double_slash = 0, embedded = 0, depth = 0;
+    int prev = -1;  // the byte before, -1 at the start
+    // What every byte of U updates; the loop is split at the path so that bytes before it skip
+    // the path/query tests.
+    auto every_byte = [&](size_t i, unsigned char c, uint8_t cls) __attribute__((always_inline)) {
         packed += kPackedCount[c];
-        repeat_run = (i > 0 && all[i - 1] == all[i]) ? repeat_run + 1 : 1;
+        repeat_run = c == prev ? repeat_run + 1 : 1;
         max_repeat = std::max(max_repeat, repeat_run);
+        prev = c;
         digit_run = (cls & kDigit) ? digit_run + 1 : 0;
         max_digit_run = std::max(max_digit_run, digit_run);
         if (cls & (kDigit | kHexLetter)) {
@@ -280,15 +282,29 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
         if (c == '%') {  // percent-encoded non-ASCII bytes ("%C3%A9") count as non-ASCII too
             encoded_non_ascii += i + 2 < all.size() && is_hex(all[i + 1]) && is_hex(all[i + 2]) && all[i + 1] >= '8';
         }
-        if (i < pq_begin) continue;
+    };
+    size_t i = 0;
+    for (; i < pq_begin; ++i) {
+        const auto c = static_cast<unsigned char>(all[i]);
+        every_byte(i, c, kClass[c]);
+    }
+    for (; i < all.size(); ++i) {
+        const auto c = static_cast<unsigned char>(all[i]);
+        const uint8_t cls = kClass[c];
+        const int before = prev;
+        every_byte(i, c, cls);
         alnum_run = (cls & (kDigit | kLower | kUpper)) ? alnum_run + 1 : 0;
         longest_pq_token = std::max(longest_pq_token, alnum_run);
         if (c == '/') {
-            double_slash += i < path_end && i > pq_begin && all[i - 1] == '/';
-        } else if ((c | 0x20) == 'h' && i + 3 < all.size()) {
-            embedded += (all[i + 1] | 0x20) == 't' && (all[i + 2] | 0x20) == 't' && (all[i + 3] | 0x20) == 'p';
-        } else if ((c | 0x20) == 'w' && i + 3 < all.size()) {
-            embedded += (all[i + 1] | 0x20) == 'w' && (all[i + 2] | 0x20) == 'w' && all[i + 3] == '.';
+            double_slash += i < path_end && i > pq_begin && before == '/';
+        } else {
+            // Path depth: segments that start in the path (after a '/' or at its start).
+            depth += i < path_end && (i == pq_begin || before == '/');
+            if ((c | 0x20) == 'h' && i + 3 < all.size()) {
+                embedded += (all[i + 1] | 0x20) == 't' && (all[i + 2] | 0x20) == 't' && (all[i + 3] | 0x20) == 'p';
+            } else if ((c | 0x20) == 'w' && i + 3 < all.size()) {
+                embedded += (all[i + 1] | 0x20) == 'w' && (all[i + 2] | 0x20) == 'w' && all[i + 3] == '.';
+            }
         }
     }
     hex_tokens += hex_run >= 16;
@@ -492,10 +508,6 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     f[kLongestDigitRun] = static_cast<float>(max_digit_run);
     f[kMaxRepeatedCharRun] = static_cast<float>(max_repeat);
 
-    size_t depth = 0;
-    for (size_t i = 0; i < path_v.size(); ++i) {
-        if (path_v[i] != '/' && (i == 0 || path_v[i - 1] == '/')) ++depth;
-    }
     f[kPathDepth] = static_cast<float>(depth);
 
     if (!is_ip) {
