@@ -214,6 +214,55 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     if (!is_ip && host.size() > 4 && host.substr(0, 4) == "www." && host.find('.', 4) != std::string_view::npos) {
         host.remove_prefix(4);
     }
+    const auto parts = is_ip ? domain::PublicSuffixList::Parts{host, {}} : psl_.split(host);
+    std::string_view reg = parts.registrable;
+    std::string_view suffix = parts.suffix;
+    // Free hosting platforms missing from the PSL private section (e.g. 000webhostapp.com) act as
+    // suffixes too: "paypal-login.000webhostapp.com" is the user's site, not a popular domain.
+    bool free_hosting = false, shortener = false;
+    uint32_t tld_flags = 0;
+    if (!is_ip) {
+        // The last three labels against the host tables, hashing each byte once: the TLD class,
+        // and the longest free-hosting / shortener suffix.
+        std::string_view d;
+        uint64_t h = domain::FlatStringMap::kHashSeed;
+        size_t end = host.size();
+        for (int labels = 1; labels <= 3 && end > 0; ++labels) {
+            const size_t dot = host.rfind('.', end - 1);
+            const size_t start = dot == std::string_view::npos ? 0 : dot + 1;
+            h = domain::FlatStringMap::prepend_reverse(h, host.substr(start, end - start + (end < host.size())));
+            const std::string_view suffix = host.substr(start);
+            const uint32_t flags = host_tables_.find_prehashed(suffix, h);
+            if (labels == 1) {
+                tld_flags = flags;
+            } else {
+                if (flags & kFreeHostingBit) d = suffix;
+                if ((flags & kShortenerBit) && (suffix == host || suffix == reg)) shortener = true;
+            }
+            if (dot == std::string_view::npos) break;
+            end = dot;
+        }
+        if (!d.empty()) {
+            free_hosting = true;
+            if (host.size() > d.size() && reg.size() <= d.size()) {
+                const std::string_view before = host.substr(0, host.size() - d.size() - 1);
+                const size_t dot = before.rfind('.');
+                reg = host.substr(dot == std::string_view::npos ? 0 : dot + 1);
+                suffix = d;
+            }
+        }
+    }
+    std::string_view label = reg;  // registrable domain without its public suffix
+    if (!suffix.empty() && suffix.size() + 1 < reg.size()) label = reg.substr(0, reg.size() - suffix.size() - 1);
+    if (is_ip) label = {};
+    const std::string_view sub = reg.size() + 1 < host.size() ? host.substr(0, host.size() - reg.size() - 1)
+                                                              : std::string_view{};
+    // Start the misses of the lookups keyed by the registrable domain and its label (ranking,
+    // lookalike index) now; the passes over the URL's bytes below run meanwhile.
+    if (!is_ip) {
+        brands_.prefetch_rank(reg);
+        lookalike_->prefetch(label);
+    }
     // A lone "/" path counts as no path.
     const std::string_view path = u.path == "/" ? std::string_view{} : std::string_view(u.path);
     const std::string_view query = u.query;
@@ -318,6 +367,10 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     f[kHostLength] = static_cast<float>(host.size());
     f[kPathLength] = static_cast<float>(path.size());
     f[kQueryLength] = static_cast<float>(query.size());
+    f[kRegistrableDomainLength] = static_cast<float>(reg.size());
+    f[kRegistrableLabelLength] = static_cast<float>(label.size());
+    f[kPublicSuffixLength] = static_cast<float>(suffix.size());
+    f[kSubdomainLength] = static_cast<float>(sub.size());
 
     f[kUrlDotCount] = static_cast<float>(counts['.']);
     f[kUrlHyphenCount] = static_cast<float>(counts['-']);
@@ -355,59 +408,6 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     f[kHostDotCount] = static_cast<float>(host_dots);
     f[kHostHyphenCount] = static_cast<float>(host_hyphens);
     f[kHostDigitCount] = static_cast<float>(host_digits);
-    const auto parts = is_ip ? domain::PublicSuffixList::Parts{host, {}} : psl_.split(host);
-    std::string_view reg = parts.registrable;
-    std::string_view suffix = parts.suffix;
-    // Free hosting platforms missing from the PSL private section (e.g. 000webhostapp.com) act as
-    // suffixes too: "paypal-login.000webhostapp.com" is the user's site, not a popular domain.
-    bool free_hosting = false, shortener = false;
-    uint32_t tld_flags = 0;
-    if (!is_ip) {
-        // The last three labels against the host tables, hashing each byte once: the TLD class,
-        // and the longest free-hosting / shortener suffix.
-        std::string_view d;
-        uint64_t h = domain::FlatStringMap::kHashSeed;
-        size_t end = host.size();
-        for (int labels = 1; labels <= 3 && end > 0; ++labels) {
-            const size_t dot = host.rfind('.', end - 1);
-            const size_t start = dot == std::string_view::npos ? 0 : dot + 1;
-            h = domain::FlatStringMap::prepend_reverse(h, host.substr(start, end - start + (end < host.size())));
-            const std::string_view suffix = host.substr(start);
-            const uint32_t flags = host_tables_.find_prehashed(suffix, h);
-            if (labels == 1) {
-                tld_flags = flags;
-            } else {
-                if (flags & kFreeHostingBit) d = suffix;
-                if ((flags & kShortenerBit) && (suffix == host || suffix == reg)) shortener = true;
-            }
-            if (dot == std::string_view::npos) break;
-            end = dot;
-        }
-        if (!d.empty()) {
-            free_hosting = true;
-            if (host.size() > d.size() && reg.size() <= d.size()) {
-                const std::string_view before = host.substr(0, host.size() - d.size() - 1);
-                const size_t dot = before.rfind('.');
-                reg = host.substr(dot == std::string_view::npos ? 0 : dot + 1);
-                suffix = d;
-            }
-        }
-    }
-    std::string_view label = reg;  // registrable domain without its public suffix
-    if (!suffix.empty() && suffix.size() + 1 < reg.size()) label = reg.substr(0, reg.size() - suffix.size() - 1);
-    if (is_ip) label = {};
-    const std::string_view sub = reg.size() + 1 < host.size() ? host.substr(0, host.size() - reg.size() - 1)
-                                                              : std::string_view{};
-    // Start the misses of the lookups keyed by the registrable domain and its label (ranking,
-    // lookalike index) now; the keyword and brand scans below run meanwhile.
-    if (!is_ip) {
-        brands_.prefetch_rank(reg);
-        lookalike_->prefetch(label);
-    }
-    f[kRegistrableDomainLength] = static_cast<float>(reg.size());
-    f[kRegistrableLabelLength] = static_cast<float>(label.size());
-    f[kPublicSuffixLength] = static_cast<float>(suffix.size());
-    f[kSubdomainLength] = static_cast<float>(sub.size());
     f[kSubdomainDepth] = sub.empty() ? 0.0f : static_cast<float>(count_char(sub, '.') + 1);
 
     f[kHostEntropy] = hist_host.entropy();
