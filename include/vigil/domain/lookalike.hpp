@@ -81,11 +81,7 @@ public:
     LookalikeMatch check(std::string_view host) const;
     // Same with the registrable domain and public suffix already known (views into host).
     LookalikeMatch check(std::string_view host, PublicSuffixList::Parts parts) const;
-    // Same for a registrable domain the caller found absent from `brands` (BrandList::rank() is
-    // 0, so it is not protected either): skips that lookup. Only for a detector built over `brands`
-    // (built_from()); the answer is check()'s.
-    // `label_brands`, if given: what BrandList::for_each_brand reported over the registrable
-    // label (the caller's own scan of it, so the detector need not scan it again).
+    // BrandList::for_each_brand's reports over a registrable label, in order (see check_unlisted).
     struct BrandHits {
         struct Hit {  // trivial, so that the array below is not zeroed on every URL
             const char* brand;
@@ -104,6 +100,10 @@ public:
                                 static_cast<uint32_t>(end)};
         }
     };
+    // Same as check() for a registrable domain the caller found absent from `brands`
+    // (BrandList::rank() is 0, so it is not protected either): skips that lookup. Only for a
+    // detector built over `brands` (built_from()). `label_brands`, if given: the caller's own
+    // for_each_brand scan of the registrable label, so the detector need not repeat it.
     LookalikeMatch check_unlisted(std::string_view host, PublicSuffixList::Parts parts,
                                   const BrandHits* label_brands = nullptr) const;
     bool built_from(const BrandList& brands) const { return brands_ == &brands; }
