@@ -94,7 +94,7 @@ void BrandList::build_index() {
         if (pa != pb) return pa < pb;
         return brand_names_[a].size() > brand_names_[b].size();
     });
-    candidates_.clear();
+    candidate_pool_.clear();
     size_t groups = 0;
     for (size_t i = 0; i < ids.size(); ++i) {
         groups += i == 0 || std::string_view(brand_names_[ids[i]]).substr(0, kMinBrandLength) !=
@@ -107,20 +107,27 @@ void BrandList::build_index() {
     prefix_bloom_.assign(kBloomBits / 64, 0);
     for (size_t i = 0; i < ids.size();) {
         const std::string_view prefix = std::string_view(brand_names_[ids[i]]).substr(0, kMinBrandLength);
-        const auto offset = static_cast<uint32_t>(candidates_.size());
+        const auto offset = static_cast<uint32_t>(candidate_pool_.size());
+        candidate_pool_.append(sizeof(uint32_t), '\0');
+        uint32_t count = 0;
         size_t j = i;
         while (j < ids.size() && std::string_view(brand_names_[ids[j]]).substr(0, kMinBrandLength) == prefix) {
-            if (j - i < 255) candidates_.push_back(ids[j]);  // count fits in 8 bits
-            ++j;
+            const std::string& brand = brand_names_[ids[j++]];
+            if (brand.size() > 255) continue;
+            candidate_pool_.push_back(static_cast<char>(brand.size()));
+            candidate_pool_ += brand;
+            ++count;
         }
+        std::memcpy(candidate_pool_.data() + offset, &count, sizeof count);
         const uint32_t key = pack4(prefix.data());
         size_t pos = prefix_home(key);
         while (prefix_slots_[pos].key != 0) pos = (pos + 1) & prefix_mask_;
-        prefix_slots_[pos] = PrefixSlot{key, (offset << 8) | static_cast<uint32_t>(std::min<size_t>(j - i, 255))};
+        prefix_slots_[pos] = PrefixSlot{key, offset};
         const uint32_t bit = bloom_bit(key);
         prefix_bloom_[bit >> 6] |= uint64_t{1} << (bit & 63);
         i = j;
     }
+    std::vector<std::string>().swap(brand_names_);  // the pool has them now
 }
 
 Result<BrandList> BrandList::load(const std::filesystem::path& path, const PublicSuffixList& psl,

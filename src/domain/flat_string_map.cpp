@@ -38,6 +38,20 @@ void FlatStringMap::insert(std::string_view key, uint32_t value, bool merge_or) 
     ++size_;
 }
 
+void FlatStringMap::set_if_unset(std::string_view key, bool second, uint32_t value) {
+    if (key.empty()) return;
+    if ((size_ + 1) * 2 > slots_.size()) grow();  // load factor <= 0.5
+    const uint64_t h = hash_key(key);
+    auto* slot = const_cast<Slot*>(lookup(key, h));
+    if (slot->length == 0) {
+        *slot = Slot{h, static_cast<uint32_t>(pool_.size()), static_cast<uint32_t>(key.size()), 0, 0};
+        pool_ += key;
+        ++size_;
+    }
+    uint32_t& field = second ? slot->value2 : slot->value;
+    if (field == 0) field = value;
+}
+
 uint32_t FlatStringMap::find(std::string_view key, uint32_t missing) const {
     const Slot* s = lookup(key, hash_key(key));
     return (s == nullptr || s->length == 0) ? missing : s->value;

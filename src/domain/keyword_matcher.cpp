@@ -4,11 +4,12 @@
 
 namespace vigil::domain {
 
-KeywordMatcher::KeywordMatcher() : next_(kAlphabet, 0), out_(1, -1) {}
+KeywordMatcher::KeywordMatcher() : rows_(kAlphabet, 0), out_(1, -1) {}
 
 KeywordMatcher::KeywordMatcher(const std::vector<std::string>& keywords) {
     constexpr uint32_t kNone = UINT32_MAX;
     std::vector<uint32_t> go(kAlphabet, kNone);  // trie edges, kNone = absent
+    std::vector<uint32_t> next;                  // complete DFA: state * kAlphabet + class -> state
     out_.push_back(-1);
     for (const std::string& word : keywords) {
         if (word.empty()) continue;
@@ -35,15 +36,15 @@ KeywordMatcher::KeywordMatcher(const std::vector<std::string>& keywords) {
     }
     // Breadth-first: complete the DFA with failure transitions. A state's own keyword is always
     // longer than one inherited through its failure link, so "longest" only needs the fallback.
-    next_.assign(go.size(), 0);
+    next.assign(go.size(), 0);
     std::vector<uint32_t> fail(out_.size(), 0);
     std::deque<uint32_t> queue;
     for (uint8_t c = 0; c < kAlphabet; ++c) {
         const uint32_t child = go[c];
         if (child == kNone) {
-            next_[c] = 0;
+            next[c] = 0;
         } else {
-            next_[c] = child;
+            next[c] = child;
             fail[child] = 0;
             queue.push_back(child);
         }
@@ -55,13 +56,17 @@ KeywordMatcher::KeywordMatcher(const std::vector<std::string>& keywords) {
         for (uint8_t c = 0; c < kAlphabet; ++c) {
             const uint32_t child = go[state * kAlphabet + c];
             if (child == kNone) {
-                next_[state * kAlphabet + c] = next_[fail[state] * kAlphabet + c];
+                next[state * kAlphabet + c] = next[fail[state] * kAlphabet + c];
             } else {
-                next_[state * kAlphabet + c] = child;
-                fail[child] = next_[fail[state] * kAlphabet + c];
+                next[state * kAlphabet + c] = child;
+                fail[child] = next[fail[state] * kAlphabet + c];
                 queue.push_back(child);
             }
         }
+    }
+    rows_.resize(next.size());
+    for (size_t k = 0; k < next.size(); ++k) {
+        rows_[k] = next[k] * kAlphabet | (out_[next[k]] >= 0 ? kHasOutput : 0);
     }
 }
 

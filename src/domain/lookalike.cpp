@@ -111,18 +111,24 @@ std::optional<LookalikeTechnique> technique_from_string(std::string_view name) {
 }
 
 void LookalikeDetector::add_deletion_keys(std::string_view label, uint32_t id, size_t max_deletes,
-                                          std::vector<std::pair<uint64_t, uint32_t>>& keys) const {
-    keys.emplace_back(finish(poly_hash(label), label.size()), id);
+                                          std::vector<std::pair<uint64_t, uint32_t>>& keys,
+                                          std::vector<std::pair<uint32_t, uint64_t>>& filter) const {
+    auto add = [&](std::string_view variant) {
+        const uint64_t h = finish(poly_hash(variant), variant.size());
+        keys.emplace_back(h, id);
+        filter.emplace_back(filter_bucket(variant), h);
+    };
+    add(label);
     std::string one, two;
     for (size_t i = 0; i < label.size(); ++i) {
         if (i > 0 && label[i] == label[i - 1]) continue;  // same variant as deleting i - 1
         one.assign(label.substr(0, i)).append(label.substr(i + 1));
-        keys.emplace_back(finish(poly_hash(one), one.size()), id);
+        add(one);
         if (max_deletes < 2) continue;
         for (size_t j = i; j < one.size(); ++j) {
             if (j > i && one[j] == one[j - 1]) continue;
             two.assign(std::string_view(one).substr(0, j)).append(std::string_view(one).substr(j + 1));
-            keys.emplace_back(finish(poly_hash(two), two.size()), id);
+            add(two);
         }
     }
 }
@@ -139,6 +145,7 @@ LookalikeDetector LookalikeDetector::build(const BrandList& brands, const Public
     const auto& ranked = brands.ranked_domains();
     const size_t limit = std::min(options.max_domains, ranked.size());
     std::vector<std::pair<uint64_t, uint32_t>> keys;
+    std::vector<std::pair<uint32_t, uint64_t>> filter;  // (filter bucket, variant hash)
     FlatStringMap indexed_labels;
     std::string skeleton;
     for (size_t r = 0; r < limit; ++r) {
@@ -154,17 +161,17 @@ LookalikeDetector LookalikeDetector::build(const BrandList& brands, const Public
         if (!valid_label(label)) continue;
         d.max_label_length_ = std::max(d.max_label_length_, label.size());
         if (label.size() >= options.min_length_exact && brands.is_brand_label(label)) {
-            d.exact_labels_.insert(label, id + 1);  // first insert (best rank) wins
+            d.labels_.set_if_unset(label, false, id + 1);  // first insert (best rank) wins
         }
         if (d.skeleton_ && label.size() >= options.min_length_skeleton &&
             d.skeleton_->ascii_skeleton(label, skeleton)) {
-            d.skeletons_.insert(skeleton, id + 1);
+            d.labels_.set_if_unset(skeleton, true, id + 1);
         }
         const bool popular_enough = label.size() >= options.min_length_any_rank || r < options.max_rank_short_label;
         if (label.size() >= options.min_length_distance1 && popular_enough && !BrandList::is_stop_word(label) &&
             !indexed_labels.contains(label)) {
             indexed_labels.insert(label, id);
-            d.add_deletion_keys(label, id, label.size() >= options.min_length_distance2 ? 2 : 1, keys);
+            d.add_deletion_keys(label, id, label.size() >= options.min_length_distance2 ? 2 : 1, keys, filter);
         }
     }
     std::sort(keys.begin(), keys.end());
@@ -174,9 +181,7 @@ LookalikeDetector LookalikeDetector::build(const BrandList& brands, const Public
     size_t cap = 16;
     while (cap < distinct + distinct / 2) cap <<= 1;  // load factor <= 2/3
     d.deletion_slots_.assign(cap, DeletionSlot{});
-    size_t bloom_bits = 1024;
-    while (bloom_bits < distinct * 16) bloom_bits <<= 1;
-    d.deletion_bloom_.assign(bloom_bits / 64, 0);
+    d.build_filter(filter);
     d.postings_.reserve(keys.size() + distinct);
     d.indexed_keys_ = keys.size();
     for (size_t i = 0; i < keys.size();) {
@@ -189,17 +194,72 @@ LookalikeDetector LookalikeDetector::build(const BrandList& brands, const Public
         size_t pos = (h >> 7) & (cap - 1);
         while (d.deletion_slots_[pos].offset != UINT32_MAX) pos = (pos + 1) & (cap - 1);
         d.deletion_slots_[pos] = DeletionSlot{static_cast<uint32_t>(h >> 32), offset};
-        const uint64_t bit = h >> (64 - std::countr_zero(bloom_bits));
-        d.deletion_bloom_[bit >> 6] |= uint64_t{1} << (bit & 63);
         i = j;
     }
     return d;
 }
 
+void LookalikeDetector::build_filter(std::vector<std::pair<uint32_t, uint64_t>>& filter) {
+    std::sort(filter.begin(), filter.end());
+    filter.erase(std::unique(filter.begin(), filter.end()), filter.end());
+    // Region of bucket b: kFilterBitsPerKey bits per variant, in whole cache lines.
+    constexpr size_t kWordsPerLine = 8;
+    filter_offsets_.assign(kFilterBuckets + 1, 0);
+    std::vector<size_t> per_bucket(kFilterBuckets, 0);
+    for (const auto& [bucket, h] : filter) ++per_bucket[bucket];
+    size_t words = 0;
+    for (size_t b = 0; b < kFilterBuckets; ++b) {
+        filter_offsets_[b] = static_cast<uint32_t>(words);
+        const size_t lines = (per_bucket[b] * kFilterBitsPerKey + 511) / 512;
+        words += lines * kWordsPerLine;
+    }
+    filter_offsets_[kFilterBuckets] = static_cast<uint32_t>(words);
+    // Regions start on cache-line boundaries: the vector gets one spare line to shift into.
+    deletion_bloom_.assign(words + kWordsPerLine, 0);
+    filter_base_ = 0;
+    while (reinterpret_cast<uintptr_t>(deletion_bloom_.data() + filter_base_) % 64 != 0) ++filter_base_;
+    for (const auto& [bucket, h] : filter) {
+        const FilterBit f = filter_bit(h, bucket);
+        const_cast<uint64_t*>(f.word)[0] |= f.mask;
+    }
+}
+
+LookalikeDetector::FilterBit LookalikeDetector::filter_bit(uint64_t h, uint32_t bucket) const {
+    const uint32_t begin = filter_offsets_[bucket];
+    const uint64_t bits = uint64_t{filter_offsets_[bucket + 1] - begin} * 64;
+    if (bits == 0) return {nullptr, 0};
+    const uint64_t bit = (uint64_t{static_cast<uint32_t>(h)} * bits) >> 32;
+    return {deletion_bloom_.data() + filter_base_ + begin + (bit >> 6), uint64_t{1} << (bit & 63)};
+}
+
+size_t LookalikeDetector::variant_hashes(std::string_view q, uint64_t* out, uint32_t* buckets) const {
+    const size_t m = q.size();
+    // Prefix hashes P[k] = hash(q[0, k)); hash(q[a, b)) = P[b] - P[a] * B^(b - a).
+    std::array<uint64_t, kMaxLabel + 1> prefix;
+    prefix[0] = 0;
+    for (size_t k = 0; k < m; ++k) prefix[k + 1] = prefix[k] * kBase + static_cast<unsigned char>(q[k]);
+    size_t n = 0;
+    // (A one-letter label's deletion is the empty string: bucket 0, as filter_bucket("") says.)
+    const auto first = static_cast<unsigned char>(q[0]), last = static_cast<unsigned char>(q[m - 1]);
+    const auto second = static_cast<unsigned char>(m > 1 ? q[1] : 0);
+    const auto before_last = static_cast<unsigned char>(m > 1 ? q[m - 2] : 0);
+    buckets[n] = filter_bucket(first, last, m);
+    out[n++] = finish(prefix[m], m);
+    // Deleting an inner character keeps the first and last ones: those m - 2 variants share one
+    // filter bucket, so their bits sit in the same one or two cache lines.
+    const uint32_t inner = filter_bucket(first, last, m - 1);
+    for (size_t i = 0; i < m; ++i) {
+        if (i > 0 && q[i] == q[i - 1]) continue;  // same variant as deleting i - 1
+        buckets[n] = m == 1   ? 0
+                     : i == 0 ? filter_bucket(second, last, m - 1)
+                     : i == m - 1 ? filter_bucket(first, before_last, m - 1)
+                                  : inner;
+        out[n++] = finish(prefix[i] * kPowers.p[m - 1 - i] + (prefix[m] - prefix[i + 1] * kPowers.p[m - i - 1]), m - 1);
+    }
+    return n;
+}
+
 const LookalikeDetector::DeletionSlot* LookalikeDetector::find_deletion(uint64_t h) const {
-    const size_t bits = deletion_bloom_.size() * 64;
-    const uint64_t bit = h >> (64 - std::countr_zero(bits));
-    if (((deletion_bloom_[bit >> 6] >> (bit & 63)) & 1u) == 0) return nullptr;
     const size_t mask = deletion_slots_.size() - 1;
     const auto fingerprint = static_cast<uint32_t>(h >> 32);
     for (size_t pos = (h >> 7) & mask;; pos = (pos + 1) & mask) {
@@ -239,19 +299,29 @@ LookalikeMatch LookalikeDetector::nearest_by_edits(std::string_view q, std::stri
             }
         }
     };
-    // Prefix hashes P[k] = hash(q[0, k)); hash(q[a, b)) = P[b] - P[a] * B^(b - a).
-    std::array<uint64_t, kMaxLabel + 1> prefix{};
-    for (size_t k = 0; k < m; ++k) prefix[k + 1] = prefix[k] * kBase + static_cast<unsigned char>(q[k]);
-    auto range = [&](size_t a, size_t b) { return prefix[b] - prefix[a] * kPowers.p[b - a]; };
     // Brands are indexed with up to two deletions (one for labels shorter than
     // min_length_distance2) and the query is probed with at most one: distance-2 pairs are found
     // when one of the two edits is an omission (probing the query's two-deletions too would find
     // double replacements and insertions for ~m^2/2 more probes, about 1 us per long label).
-    consider(finish(prefix[m], m));
-    for (size_t i = 0; i < m; ++i) {
-        if (i > 0 && q[i] == q[i - 1]) continue;
-        consider(finish(prefix[i] * kPowers.p[m - 1 - i] + range(i + 1, m), m - 1));
+    std::array<uint64_t, kMaxLabel + 1> hashes;
+    std::array<uint32_t, kMaxLabel + 1> buckets;
+    const size_t count = variant_hashes(q, hashes.data(), buckets.data());
+    // The filter words and then the slots of the filter's hits are loaded in two batches, so
+    // that the misses overlap instead of each waiting for the previous one.
+    std::array<FilterBit, kMaxLabel + 1> bits;
+    for (size_t k = 0; k < count; ++k) {
+        bits[k] = filter_bit(hashes[k], buckets[k]);
+        if (bits[k].word != nullptr) __builtin_prefetch(bits[k].word);
     }
+    const size_t mask = deletion_slots_.size() - 1;
+    size_t hits = 0;
+    for (size_t k = 0; k < count; ++k) {
+        if (bits[k].word == nullptr || (*bits[k].word & bits[k].mask) == 0) continue;
+        const uint64_t h = hashes[k];
+        __builtin_prefetch(&deletion_slots_[(h >> 7) & mask]);
+        hashes[hits++] = h;  // consider() in probe order, as before
+    }
+    for (size_t k = 0; k < hits; ++k) consider(hashes[k]);
     if (best_id == UINT32_MAX) return {};
     return make_match(best_id, classify_edit(q, label_of(best_id), best_distance), best_distance);
 }
@@ -267,10 +337,10 @@ LookalikeMatch LookalikeDetector::match_unicode_label(std::string_view ascii_lab
         non_ascii += c >= 0xC0;  // lead bytes of multi-byte sequences
     }
     const size_t extra = std::max<size_t>(non_ascii, 1);
-    if (const uint32_t id = skeletons_.find(sk); id != 0 && domains_[id - 1].domain != skip) {
+    if (const uint32_t id = skeleton_label(sk); id != 0 && domains_[id - 1].domain != skip) {
         return make_match(id - 1, LookalikeTechnique::kHomoglyph, extra);
     }
-    if (const uint32_t id = exact_labels_.find(sk); id != 0 && domains_[id - 1].domain != skip) {
+    if (const uint32_t id = exact_label(sk); id != 0 && domains_[id - 1].domain != skip) {
         return make_match(id - 1, LookalikeTechnique::kHomoglyph, extra);
     }
     if (valid_label(sk)) {
@@ -284,17 +354,18 @@ LookalikeMatch LookalikeDetector::match_unicode_label(std::string_view ascii_lab
     return {};
 }
 
-LookalikeMatch LookalikeDetector::match_label(std::string_view label, std::string_view skip) const {
+LookalikeMatch LookalikeDetector::match_label(std::string_view label, std::string_view skip, bool valid) const {
     if (label.size() >= 4 && label.substr(0, 4) == "xn--") return match_unicode_label(label, skip);
-    if (!valid_label(label)) return {};
-    if (const uint32_t id = exact_labels_.find(label); id != 0 && domains_[id - 1].domain != skip) {
+    if (!valid) return {};
+    const FlatStringMap::Both ids = labels_.find_both(label);  // exact label, and skeleton if it is the label
+    if (const uint32_t id = ids.first; id != 0 && domains_[id - 1].domain != skip) {
         return make_match(id - 1, LookalikeTechnique::kTldSwap, 0);
     }
     if (skeleton_) {
         char buffer[2 * kMaxLabel + 2];
         const std::string_view sk = skeleton_->ascii_skeleton(label, buffer, sizeof buffer);
         if (!sk.empty()) {
-            const uint32_t id = skeletons_.find(sk);
+            const uint32_t id = sk == label ? ids.second : skeleton_label(sk);
             if (id != 0 && label_of(id - 1) != label && domains_[id - 1].domain != skip) {
                 return make_match(id - 1, LookalikeTechnique::kHomoglyph, osa_distance(label, label_of(id - 1), 254));
             }
@@ -303,13 +374,14 @@ LookalikeMatch LookalikeDetector::match_label(std::string_view label, std::strin
     return nearest_by_edits(label, skip);
 }
 
-LookalikeMatch LookalikeDetector::match_embedded(std::string_view label, std::string_view skip) const {
+LookalikeMatch LookalikeDetector::match_embedded(std::string_view label, std::string_view skip,
+                                                 const BrandHits* label_brands) const {
     if (brands_ == nullptr || label.size() > kMaxLabel) return {};
     size_t best_length = 0;
     uint32_t best_id = 0;
     int best_words = 0;
-    brands_->for_each_brand(label, [&](std::string_view brand, size_t begin, size_t end) {
-        const uint32_t id = exact_labels_.find(brand);
+    auto on_brand = [&](std::string_view brand, size_t begin, size_t end) {
+        const uint32_t id = exact_label(brand);
         if (id == 0 || brand.size() >= label.size() || domains_[id - 1].domain == skip) return;
         if (brand.size() < best_length || (brand.size() == best_length && id > best_id)) return;
         // Everything around the brand must be common words: "paypal-secure-login", "mypaypal".
@@ -319,7 +391,15 @@ LookalikeMatch LookalikeDetector::match_embedded(std::string_view label, std::st
         best_length = brand.size();
         best_id = id;
         best_words = before + after;
-    });
+    };
+    if (label_brands != nullptr && !label_brands->overflow) {
+        for (size_t k = 0; k < label_brands->count; ++k) {
+            const auto& h = label_brands->hits[k];
+            on_brand(std::string_view(h.brand, h.brand_length), h.begin, h.end);
+        }
+    } else {
+        brands_->for_each_brand(label, on_brand);
+    }
     if (best_id == 0) return {};
     return make_match(best_id - 1, best_words == 1 ? LookalikeTechnique::kDictionary : LookalikeTechnique::kCombo, 0);
 }
@@ -375,13 +455,14 @@ LookalikeMatch LookalikeDetector::match_subdomain(std::string_view sub, std::str
 }
 
 LookalikeMatch LookalikeDetector::match(std::string_view host, PublicSuffixList::Parts parts,
-                                        std::string_view skip) const {
+                                        std::string_view skip, bool known_unprotected,
+                                        const BrandHits* label_brands) const {
     const std::string_view reg = parts.registrable;
     const std::string_view suffix = parts.suffix;
     if (reg.empty() || suffix.empty() || suffix.size() + 1 >= reg.size()) return {};
-    if (skip.empty() && domain_ids_.contains(reg)) return {};
+    if (skip.empty() && !known_unprotected && domain_ids_.contains(reg)) return {};
     // A brand's own top-level domain (".google", ".microsoft") is closed to others.
-    if (suffix.find('.') == std::string_view::npos && exact_labels_.contains(suffix)) return {};
+    if (suffix.find('.') == std::string_view::npos && exact_label(suffix) != 0) return {};
     const std::string_view label = reg.substr(0, reg.size() - suffix.size() - 1);
     std::string_view sub = reg.size() + 1 < host.size() ? host.substr(0, host.size() - reg.size() - 1)
                                                         : std::string_view{};
@@ -391,16 +472,17 @@ LookalikeMatch LookalikeDetector::match(std::string_view host, PublicSuffixList:
     if (!sub.empty()) {
         if (auto m = match_subdomain(sub, label, suffix, skip)) return m;
     }
-    if (auto m = match_label(label, skip)) return m;
-    if (valid_label(label)) {
-        if (auto m = match_embedded(label, skip)) return m;
+    const bool valid = valid_label(label);
+    if (auto m = match_label(label, skip, valid)) return m;
+    if (valid) {
+        if (auto m = match_embedded(label, skip, label_brands)) return m;
     }
     // A brand as a whole label of the subdomain: "paypal.account-verify.ru".
     for (size_t start = 0; start < sub.size();) {
         size_t dot = sub.find('.', start);
         if (dot == std::string_view::npos) dot = sub.size();
         const std::string_view l = sub.substr(start, dot - start);
-        if (const uint32_t id = exact_labels_.find(l); id != 0 && domains_[id - 1].domain != skip) {
+        if (const uint32_t id = exact_label(l); id != 0 && domains_[id - 1].domain != skip) {
             return make_match(id - 1, LookalikeTechnique::kBrandInSubdomain, 0);
         }
         start = dot + 1;
@@ -410,6 +492,35 @@ LookalikeMatch LookalikeDetector::match(std::string_view host, PublicSuffixList:
 
 LookalikeMatch LookalikeDetector::check(std::string_view host, PublicSuffixList::Parts parts) const {
     return match(host, parts, {});
+}
+
+LookalikeMatch LookalikeDetector::check_unlisted(std::string_view host, PublicSuffixList::Parts parts,
+                                                 const BrandHits* label_brands) const {
+    // domain_ids_ holds only registrable domains of brands_'s ranked list, all of which BrandList
+    // ranks: a domain it does not rank is not protected.
+    return match(host, parts, {}, /*known_unprotected=*/true, label_brands);
+}
+
+void LookalikeDetector::prefetch(std::string_view label) const {
+    if (label.empty()) return;
+    labels_.prefetch(label);
+    const size_t m = label.size();
+    // (No valid_label() scan: a wasted prefetch costs less than checking.)
+    if (deletion_slots_.empty() || m < 2 || m < options_.min_length_distance1 || m > max_label_length_ + 2 ||
+        m > kMaxLabel) {
+        return;
+    }
+    // The four filter regions nearest_by_edits() will read (the label; its inner deletions; the
+    // deletions of its first and of its last character): their buckets need no hashing.
+    const auto first = static_cast<unsigned char>(label[0]), last = static_cast<unsigned char>(label[m - 1]);
+    const uint32_t regions[] = {filter_bucket(first, last, m), filter_bucket(first, last, m - 1),
+                                filter_bucket(static_cast<unsigned char>(label[1]), last, m - 1),
+                                filter_bucket(first, static_cast<unsigned char>(label[m - 2]), m - 1)};
+    const uint64_t* base = deletion_bloom_.data() + filter_base_;
+    for (const uint32_t b : regions) {
+        const uint32_t end = std::min<uint32_t>(filter_offsets_[b + 1], filter_offsets_[b] + 4 * 8);  // <= 4 lines
+        for (uint32_t w = filter_offsets_[b]; w < end; w += 8) __builtin_prefetch(base + w);
+    }
 }
 
 LookalikeMatch LookalikeDetector::check(std::string_view host) const {

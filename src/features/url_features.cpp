@@ -152,7 +152,13 @@ struct Histogram {
             const uint16_t c = count[seen[i]];
             sum += c < kCLogC.size() ? kCLogC[c] : c * std::log2(static_cast<double>(c));
         }
-        const double h = std::log2(static_cast<double>(total)) - sum / static_cast<double>(total);
+        static const std::array<double, 1024> kLog2 = [] {  // the same values as std::log2, without the call
+            std::array<double, 1024> t{};
+            for (size_t n = 1; n < t.size(); ++n) t[n] = std::log2(static_cast<double>(n));
+            return t;
+        }();
+        const double log2_total = total < kLog2.size() ? kLog2[total] : std::log2(static_cast<double>(total));
+        const double h = log2_total - sum / static_cast<double>(total);
         return static_cast<float>(std::max(0.0, h));
     }
 };
@@ -251,6 +257,12 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     if (is_ip) label = {};
     const std::string_view sub = reg.size() + 1 < host.size() ? host.substr(0, host.size() - reg.size() - 1)
                                                               : std::string_view{};
+    // Start the misses of the lookups keyed by the registrable domain and its label (ranking,
+    // lookalike index) now; the passes over the URL's bytes below run meanwhile.
+    if (!is_ip) {
+        brands_.prefetch_rank(reg);
+        lookalike_->prefetch(label);
+    }
     // A lone "/" path counts as no path.
     const std::string_view path = u.path == "/" ? std::string_view{} : std::string_view(u.path);
     const std::string_view query = u.query;
@@ -299,13 +311,15 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     // runs, and, from the path on, the path/query signals.
     uint64_t packed = 0;
     size_t hex_tokens = 0, repeat_run = 0, max_repeat = 0, hex_run = 0, digit_run = 0, max_digit_run = 0;
-    size_t encoded_non_ascii = 0, alnum_run = 0, longest_pq_token = 0, double_slash = 0, embedded = 0;
-    for (size_t i = 0; i < all.size(); ++i) {
-        const auto c = static_cast<unsigned char>(all[i]);
-        const uint8_t cls = kClass[c];
+    size_t encoded_non_ascii = 0, alnum_run = 0, longest_pq_token = 0, double_slash = 0, embedded = 0, depth = 0;
+    int prev = -1;  // the byte before, -1 at the start
+    // What every byte of U updates; the loop is split at the path so that bytes before it skip
+    // the path/query tests.
+    auto every_byte = [&](size_t i, unsigned char c, uint8_t cls) __attribute__((always_inline)) {
         packed += kPackedCount[c];
-        repeat_run = (i > 0 && all[i - 1] == all[i]) ? repeat_run + 1 : 1;
+        repeat_run = c == prev ? repeat_run + 1 : 1;
         max_repeat = std::max(max_repeat, repeat_run);
+        prev = c;
         digit_run = (cls & kDigit) ? digit_run + 1 : 0;
         max_digit_run = std::max(max_digit_run, digit_run);
         if (cls & (kDigit | kHexLetter)) {
@@ -317,15 +331,29 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
         if (c == '%') {  // percent-encoded non-ASCII bytes ("%C3%A9") count as non-ASCII too
             encoded_non_ascii += i + 2 < all.size() && is_hex(all[i + 1]) && is_hex(all[i + 2]) && all[i + 1] >= '8';
         }
-        if (i < pq_begin) continue;
+    };
+    size_t i = 0;
+    for (; i < pq_begin; ++i) {
+        const auto c = static_cast<unsigned char>(all[i]);
+        every_byte(i, c, kClass[c]);
+    }
+    for (; i < all.size(); ++i) {
+        const auto c = static_cast<unsigned char>(all[i]);
+        const uint8_t cls = kClass[c];
+        const int before = prev;
+        every_byte(i, c, cls);
         alnum_run = (cls & (kDigit | kLower | kUpper)) ? alnum_run + 1 : 0;
         longest_pq_token = std::max(longest_pq_token, alnum_run);
         if (c == '/') {
-            double_slash += i < path_end && i > pq_begin && all[i - 1] == '/';
-        } else if ((c | 0x20) == 'h' && i + 3 < all.size()) {
-            embedded += (all[i + 1] | 0x20) == 't' && (all[i + 2] | 0x20) == 't' && (all[i + 3] | 0x20) == 'p';
-        } else if ((c | 0x20) == 'w' && i + 3 < all.size()) {
-            embedded += (all[i + 1] | 0x20) == 'w' && (all[i + 2] | 0x20) == 'w' && all[i + 3] == '.';
+            double_slash += i < path_end && i > pq_begin && before == '/';
+        } else {
+            // Path depth: segments that start in the path (after a '/' or at its start).
+            depth += i < path_end && (i == pq_begin || before == '/');
+            if ((c | 0x20) == 'h' && i + 3 < all.size()) {
+                embedded += (all[i + 1] | 0x20) == 't' && (all[i + 2] | 0x20) == 't' && (all[i + 3] | 0x20) == 'p';
+            } else if ((c | 0x20) == 'w' && i + 3 < all.size()) {
+                embedded += (all[i + 1] | 0x20) == 'w' && (all[i + 2] | 0x20) == 'w' && all[i + 3] == '.';
+            }
         }
     }
     hex_tokens += hex_run >= 16;
@@ -414,10 +442,13 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     f[kBrandInSubdomain] = static_cast<float>(brand_sub);
     f[kBrandInPathQuery] = static_cast<float>(brand_pq);
     const size_t reg_rank = is_ip ? 0 : brands_.rank(reg);
-    if (reg_rank == 0 && !label.empty()) {
+    domain::LookalikeDetector::BrandHits label_brands;  // handed to the lookalike check below
+    const bool label_scanned = reg_rank == 0 && !label.empty();
+    if (label_scanned) {
         bool embedded = false;
-        brands_.for_each_brand(label, [&](std::string_view brand, size_t, size_t) {
+        brands_.for_each_brand(label, [&](std::string_view brand, size_t begin, size_t end) {
             embedded = embedded || brand.size() < label.size();
+            label_brands.add(brand, begin, end);
         });
         f[kBrandInRegistrableLabel] = embedded ? 1.0f : 0.0f;
     }
@@ -477,10 +508,6 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     f[kLongestDigitRun] = static_cast<float>(max_digit_run);
     f[kMaxRepeatedCharRun] = static_cast<float>(max_repeat);
 
-    size_t depth = 0;
-    for (size_t i = 0; i < path_v.size(); ++i) {
-        if (path_v[i] != '/' && (i == 0 || path_v[i - 1] == '/')) ++depth;
-    }
     f[kPathDepth] = static_cast<float>(depth);
 
     if (!is_ip) {
@@ -531,7 +558,12 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
 
     if (!is_ip && reg_rank == 0) {
         using T = domain::LookalikeTechnique;
-        const domain::LookalikeMatch m = lookalike_->check(host, {reg, suffix});
+        // rank 0: not protected either when the detector indexes this very list (one lookup less).
+        // The label's brand scan is the detector's own when it indexes this list.
+        const domain::LookalikeMatch m =
+            lookalike_->built_from(brands_)
+                ? lookalike_->check_unlisted(host, {reg, suffix}, label_scanned ? &label_brands : nullptr)
+                : lookalike_->check(host, {reg, suffix});
         if (lookalike != nullptr) *lookalike = m;
         if (m) {
             f[kLookalikeMatch] = 1.0f;

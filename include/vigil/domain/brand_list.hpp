@@ -1,6 +1,7 @@
 #pragma once
 // Popular registrable domains and their brand names ("paypal" for "paypal.com"), used by
 // features (brand name outside the registrable domain) and the allow-list.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -41,6 +42,8 @@ public:
     size_t brand_rank(std::string_view label) const;
     // Rank of a registrable domain, 0 if absent.
     size_t rank(std::string_view registrable) const;
+    // Starts loading what rank(registrable) reads first (see FlatStringMap::prefetch).
+    void prefetch_rank(std::string_view registrable) const { domains_.prefetch(registrable); }
     size_t size() const { return domains_.size(); }
     // Registrable domains in list order (index = rank - 1; empty where a line was not a valid
     // host). The lookalike index is built from these.
@@ -63,11 +66,16 @@ public:
         for (size_t i = 0; i + kMinBrandLength <= low.size(); ++i) {
             const uint32_t key = pack4(low.data() + i);
             if (!maybe_prefix(key)) continue;  // most positions stop at this L1-resident filter
-            const uint32_t packed = find_prefix(key);
-            if (packed == kNoCandidates) continue;
-            // Candidates sharing these four characters, longest first.
-            for (uint32_t k = packed >> 8, end = (packed >> 8) + (packed & 0xFF); k < end; ++k) {
-                const std::string_view brand = brand_names_[candidates_[k]];
+            const uint32_t offset = find_prefix(key);
+            if (offset == kNoCandidates) continue;
+            // Candidates sharing these four characters, longest first, stored inline ([length][bytes]
+            // each) so that a hit reads one or two cache lines.
+            const char* p = candidate_pool_.data() + offset;
+            const uint32_t count = std::min<uint32_t>(group_size(p), kMaxCandidates);
+            p += sizeof(uint32_t);
+            for (uint32_t k = 0; k < count; ++k) {
+                const std::string_view brand(p + 1, static_cast<unsigned char>(*p));
+                p += 1 + brand.size();
                 if (brand.size() > low.size() - i || low.compare(i, brand.size(), brand) != 0) continue;
                 const size_t stop = i + brand.size();
                 if (brand.size() < kMinSubstringBrandLength &&
@@ -98,7 +106,23 @@ public:
                 lowered[k] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
             }
             const std::string_view token(lowered, length);
-            if (maybe_prefix(pack4(lowered)) && brand_labels_.contains(token)) on_brand(token, begin, i);
+            const uint32_t key = pack4(lowered);
+            if (!maybe_prefix(key)) continue;
+            // The brand labels with the token's first four characters (all of them, longest first).
+            const uint32_t offset = find_prefix(key);
+            if (offset == kNoCandidates) continue;
+            const char* p = candidate_pool_.data() + offset;
+            const uint32_t count = group_size(p);
+            p += sizeof(uint32_t);
+            for (uint32_t k = 0; k < count; ++k) {
+                const size_t brand_length = static_cast<unsigned char>(*p);
+                if (brand_length < length) break;
+                if (brand_length == length && std::memcmp(p + 1, lowered, length) == 0) {
+                    on_brand(token, begin, i);
+                    break;
+                }
+                p += 1 + brand_length;
+            }
         }
     }
 
@@ -107,6 +131,13 @@ private:
     static constexpr size_t kMaxScanLength = 256;
     static constexpr uint32_t kNoCandidates = UINT32_MAX;
     static constexpr size_t kBloomBits = 1 << 16;
+    // for_each_brand tries at most this many candidates per position (longest first).
+    static constexpr uint32_t kMaxCandidates = 255;
+    static uint32_t group_size(const char* group) {
+        uint32_t n;
+        std::memcpy(&n, group, sizeof n);
+        return n;
+    }
 
     // First four bytes as one integer (brand characters are never NUL, so 0 means "empty").
     static uint32_t pack4(const char* p) {
@@ -124,7 +155,7 @@ private:
     }
     uint32_t find_prefix(uint32_t key) const {
         for (size_t pos = prefix_home(key);; pos = (pos + 1) & prefix_mask_) {
-            if (prefix_slots_[pos].key == key) return prefix_slots_[pos].packed;
+            if (prefix_slots_[pos].key == key) return prefix_slots_[pos].offset;
             if (prefix_slots_[pos].key == 0) return kNoCandidates;
         }
     }
@@ -136,12 +167,14 @@ private:
 
     FlatStringMap domains_;       // registrable (and listed host) -> rank (1-based)
     FlatStringMap brand_labels_;  // brand label -> best rank
-    std::vector<std::string> brand_names_;  // brand labels
+    std::vector<std::string> brand_names_;  // brand labels, until build_index()
     std::vector<std::string> ranked_;       // registrable domain per rank - 1
-    std::vector<uint32_t> candidates_;      // brand ids grouped by first four characters
+    // Brand labels grouped by first four characters, longest first: per group a uint32 count,
+    // then [length byte][bytes] per label (labels over 255 bytes, which no scan can match, are left out).
+    std::string candidate_pool_;
     struct PrefixSlot {
-        uint32_t key = 0;                   // pack4(first four characters); 0 = empty
-        uint32_t packed = kNoCandidates;    // offset << 8 | count into candidates_
+        uint32_t key = 0;                     // pack4(first four characters); 0 = empty
+        uint32_t offset = kNoCandidates;      // group's offset in candidate_pool_
     };
     std::vector<PrefixSlot> prefix_slots_{PrefixSlot{}};
     size_t prefix_mask_ = 0;

@@ -28,6 +28,30 @@ public:
     }
     size_t size() const { return size_; }
 
+    // A second value per key, stored in what would be the slot's padding: two maps over mostly
+    // the same keys share one table and answer both questions with one probe (one cache miss).
+    // Sets value (`second` false) or the second value (`second` true) unless already non-zero;
+    // adds the key (other value 0) if absent.
+    void set_if_unset(std::string_view key, bool second, uint32_t value);
+    struct Both {
+        uint32_t first = 0;
+        uint32_t second = 0;
+    };
+    // Both values of `key`, {0, 0} when absent.
+    Both find_both(std::string_view key) const {
+        const Slot* s = lookup(key, hash_key(key));
+        return (s == nullptr || s->length == 0) ? Both{} : Both{s->value, s->value2};
+    }
+    uint32_t find_second(std::string_view key) const { return find_both(key).second; }
+
+    // Starts loading the slot a lookup of this hash reads first, so that a caller can issue the
+    // misses of several tables at once and overlap them with other work (tables of MiBs are rarely
+    // cached). No effect on results.
+    void prefetch(uint64_t h) const {
+        if (!slots_.empty()) __builtin_prefetch(&slots_[home(h)]);
+    }
+    void prefetch(std::string_view key) const { prefetch(hash_key(key)); }
+
     static constexpr uint64_t kHashSeed = 1469598103934665603ULL;
     // Forward-mode hash: eight bytes per multiply (byte-wise FNV-1a is a chain of one dependent
     // multiply per byte, and every URL hashes a dozen domain names and labels).
@@ -74,6 +98,7 @@ private:
         uint32_t offset = 0;
         uint32_t length = 0;  // 0 = empty slot (empty keys are not stored)
         uint32_t value = 0;
+        uint32_t value2 = 0;  // set_if_unset(..., true, ...); free: the slot is 24 bytes either way
     };
     const Slot* lookup(std::string_view key, uint64_t h) const;
     // Slot index from the hash's high bits (FNV's low bits mix poorly).

@@ -37,16 +37,16 @@ public:
     // keyword ending there. Bytes outside [A-Za-z0-9-] split the text (no match spans them).
     template <class F>
     void for_each_match(std::string_view text, F&& on_match) const {
-        uint32_t state = 0;
+        uint32_t row = 0;  // state * kAlphabet, plus kHasOutput when a keyword ends in the state
         for (size_t i = 0; i < text.size(); ++i) {
             const uint8_t cls = kClass[static_cast<unsigned char>(text[i])];
             if (cls == kNoClass) {
-                state = 0;
+                row = 0;
                 continue;
             }
-            state = next_[state * kAlphabet + cls];
-            const int32_t id = out_[state];
-            if (id >= 0) {
+            row = rows_[(row & ~kHasOutput) + cls];
+            if (row & kHasOutput) {
+                const int32_t id = out_[(row & ~kHasOutput) / kAlphabet];
                 on_match(Match{static_cast<uint32_t>(id), static_cast<uint32_t>(i + 1), lengths_[id]});
             }
         }
@@ -70,7 +70,11 @@ private:
 
     std::vector<std::string> keywords_;
     std::vector<uint32_t> lengths_;
-    std::vector<uint32_t> next_;  // complete DFA: state * kAlphabet + class -> state
+    static constexpr uint32_t kHasOutput = 1u << 31;
+    // Complete DFA, state * kAlphabet + class -> the target state's row offset (target *
+    // kAlphabet), or-ed with kHasOutput when a keyword ends in the target: no multiply and no
+    // out_ load per byte.
+    std::vector<uint32_t> rows_;
     std::vector<int32_t> out_;    // longest keyword ending in this state, -1 if none
 };
 

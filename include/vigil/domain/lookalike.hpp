@@ -2,6 +2,7 @@
 // Brand lookalike detection: for a host, the protected (popular) domain it imitates, if any, and
 // how. Techniques follow dnstwist's permutation families plus confusable skeletons (UTS #39) and
 // the brand-in-subdomain trick ("paypal.com.account-verify.ru"). See docs/architecture.md.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -80,6 +81,36 @@ public:
     LookalikeMatch check(std::string_view host) const;
     // Same with the registrable domain and public suffix already known (views into host).
     LookalikeMatch check(std::string_view host, PublicSuffixList::Parts parts) const;
+    // BrandList::for_each_brand's reports over a registrable label, in order (see check_unlisted).
+    struct BrandHits {
+        struct Hit {  // trivial, so that the array below is not zeroed on every URL
+            const char* brand;
+            uint32_t brand_length, begin, end;
+        };
+        static constexpr size_t kMax = 32;
+        std::array<Hit, kMax> hits;  // the first `count` are set
+        size_t count = 0;
+        bool overflow = false;  // more than kMax: not usable
+        void add(std::string_view brand, size_t begin, size_t end) {
+            if (count == kMax) {
+                overflow = true;
+                return;
+            }
+            hits[count++] = Hit{brand.data(), static_cast<uint32_t>(brand.size()), static_cast<uint32_t>(begin),
+                                static_cast<uint32_t>(end)};
+        }
+    };
+    // Same as check() for a registrable domain the caller found absent from `brands`
+    // (BrandList::rank() is 0, so it is not protected either): skips that lookup. Only for a
+    // detector built over `brands` (built_from()). `label_brands`, if given: the caller's own
+    // for_each_brand scan of the registrable label, so the detector need not repeat it.
+    LookalikeMatch check_unlisted(std::string_view host, PublicSuffixList::Parts parts,
+                                  const BrandHits* label_brands = nullptr) const;
+    bool built_from(const BrandList& brands) const { return brands_ == &brands; }
+    // Starts loading the table lines a check() of a domain with this registrable label reads
+    // first (intact-label slot, deletion filter words), so that their cache misses overlap with
+    // the caller's other work instead of following one another. No effect on results.
+    void prefetch(std::string_view label) const;
     // What check() would say if `host`'s own domain were not protected: the closest other
     // protected domain it imitates. Measures how protected domains collide with one another.
     LookalikeMatch nearest_other(std::string_view host) const;
@@ -95,7 +126,7 @@ public:
     // Bytes held by the deletion index (slots, posting lists, filter).
     size_t index_bytes() const {
         return deletion_slots_.size() * sizeof(DeletionSlot) + postings_.size() * sizeof(uint32_t) +
-               deletion_bloom_.size() * sizeof(uint64_t);
+               deletion_bloom_.size() * sizeof(uint64_t) + filter_offsets_.size() * sizeof(uint32_t);
     }
     bool has_icu() const { return skeleton_ != nullptr; }
     const LookalikeOptions& options() const { return options_; }
@@ -114,11 +145,14 @@ private:
         uint32_t offset = UINT32_MAX;  // UINT32_MAX = empty
     };
 
-    LookalikeMatch match(std::string_view host, PublicSuffixList::Parts parts, std::string_view skip_domain) const;
-    LookalikeMatch match_label(std::string_view label, std::string_view skip_domain) const;
+    LookalikeMatch match(std::string_view host, PublicSuffixList::Parts parts, std::string_view skip_domain,
+                         bool known_unprotected = false, const BrandHits* label_brands = nullptr) const;
+    // `valid`: valid_label(label), which the caller knows.
+    LookalikeMatch match_label(std::string_view label, std::string_view skip_domain, bool valid) const;
     LookalikeMatch nearest_by_edits(std::string_view label, std::string_view skip_domain) const;
     LookalikeMatch match_unicode_label(std::string_view ascii_label, std::string_view skip_domain) const;
-    LookalikeMatch match_embedded(std::string_view label, std::string_view skip_domain) const;
+    LookalikeMatch match_embedded(std::string_view label, std::string_view skip_domain,
+                                  const BrandHits* label_brands) const;
     LookalikeMatch match_subdomain(std::string_view sub, std::string_view label, std::string_view suffix,
                                    std::string_view skip_domain) const;
     LookalikeMatch make_match(uint32_t id, LookalikeTechnique t, size_t distance) const;
@@ -126,9 +160,37 @@ private:
         const ProtectedDomain& d = domains_[id];
         return std::string_view(d.domain).substr(d.label_offset, d.label_length);
     }
+    // Hashes of `label` (not empty) and of its one-character deletions (distinct
+    // ones) into `out`, their filter buckets into `buckets` (room for label.size() + 1 each);
+    // returns how many.
+    size_t variant_hashes(std::string_view label, uint64_t* out, uint32_t* buckets) const;
+    // Slot of a variant hash that passed the filter, or null.
     const DeletionSlot* find_deletion(uint64_t hash) const;
     void add_deletion_keys(std::string_view label, uint32_t id, size_t max_deletes,
-                           std::vector<std::pair<uint64_t, uint32_t>>& keys) const;
+                           std::vector<std::pair<uint64_t, uint32_t>>& keys,
+                           std::vector<std::pair<uint32_t, uint64_t>>& filter) const;
+
+    // The deletion filter is split into buckets by a variant's first and last characters and
+    // length, each bucket a region of whole cache lines: the m - 2 inner deletions of an m-letter
+    // query all fall in one region, so a query reads ~4 filter lines instead of m + 1.
+    static constexpr size_t kFilterBucketBits = 12;
+    static constexpr size_t kFilterBuckets = size_t{1} << kFilterBucketBits;
+    static constexpr size_t kFilterBitsPerKey = 16;
+    static uint32_t filter_bucket(unsigned char first, unsigned char last, size_t length) {
+        const uint32_t x = (uint32_t{first} << 16) | (uint32_t{last} << 8) | static_cast<uint32_t>(length & 0xFF);
+        return (x * 0x9E3779B1u) >> (32 - kFilterBucketBits);
+    }
+    static uint32_t filter_bucket(std::string_view variant) {
+        if (variant.empty()) return 0;
+        return filter_bucket(static_cast<unsigned char>(variant.front()), static_cast<unsigned char>(variant.back()),
+                             variant.size());
+    }
+    struct FilterBit {
+        const uint64_t* word = nullptr;  // null: the bucket is empty
+        uint64_t mask = 0;
+    };
+    FilterBit filter_bit(uint64_t hash, uint32_t bucket) const;
+    void build_filter(std::vector<std::pair<uint32_t, uint64_t>>& filter);
 
     const PublicSuffixList* psl_ = nullptr;
     LookalikeOptions options_;
@@ -136,12 +198,17 @@ private:
     std::vector<ProtectedDomain> domains_;  // rank order, one per distinct registrable domain
     FlatStringMap domain_ids_;              // registrable domain -> id
     FlatStringMap last_labels_;             // last labels of protected domains ("com", "uk")
-    FlatStringMap exact_labels_;            // intact-label brands -> id + 1 (best rank)
-    FlatStringMap skeletons_;               // skeleton of a label -> id + 1
+    // Intact-label brands -> id + 1 (best rank), and (second value) skeleton of a label -> id + 1:
+    // one table, so that a label whose skeleton is itself is answered by one probe.
+    FlatStringMap labels_;
+    uint32_t exact_label(std::string_view label) const { return labels_.find(label); }
+    uint32_t skeleton_label(std::string_view skeleton) const { return labels_.find_second(skeleton); }
     std::vector<DeletionSlot> deletion_slots_;
     std::vector<uint32_t> postings_;        // per variant hash: count, then the label ids
     size_t indexed_keys_ = 0;               // (variant, label) pairs
     std::vector<uint64_t> deletion_bloom_;  // one bit per variant hash: most probes stop here
+    std::vector<uint32_t> filter_offsets_;  // bucket -> first word of its region (+ end sentinel)
+    size_t filter_base_ = 0;                // words skipped so that regions are line-aligned
     size_t max_label_length_ = 0;
     const BrandList* brands_ = nullptr;  // finds brands glued inside longer labels
 };

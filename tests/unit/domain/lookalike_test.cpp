@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
+#include <string>
+#include <vector>
 #include <set>
 
 #include "vigil/domain/confusable.hpp"
@@ -172,6 +175,66 @@ TEST(Lookalike, OptionsRestrictTheList) {
     EXPECT_EQ(d.protected_count(), 2u);
     EXPECT_EQ(d.check("paypa1.com").lookalike_of, "paypal.com");
     EXPECT_FALSE(d.check("rnicrosoft.com"));
+}
+
+// check_unlisted() skips the protected-domain probe for domains BrandList does not rank, and
+// prefetch() only loads cache lines: neither may change an answer. Every permutation of every
+// protected domain (most of them match, through every technique) plus the protected domains.
+TEST(Lookalike, CheckUnlistedAndPrefetchAgreeWithCheck) {
+    EXPECT_TRUE(small().built_from(small_list()));
+    size_t compared = 0, matched = 0, embedded = 0;
+    for (const std::string& domain : small_list().ranked_domains()) {
+        auto perms = permute(domain, psl());
+        ASSERT_TRUE(perms.ok()) << domain;
+        std::vector<std::string> hosts{domain, "www." + domain, "login." + domain + ".evil.ru"};
+        for (const auto& p : *perms) hosts.push_back(p.domain);
+        for (const std::string& host : hosts) {
+            const auto parts = psl().split(host);
+            const LookalikeMatch expected = small().check(host, parts);
+            const std::string_view label = parts.registrable.substr(
+                0, parts.registrable.size() - std::min(parts.registrable.size(), parts.suffix.size() + 1));
+            small().prefetch(label);
+            const LookalikeMatch again = small().check(host, parts);
+            EXPECT_EQ(again.technique, expected.technique) << host;
+            EXPECT_EQ(again.lookalike_of, expected.lookalike_of) << host;
+            if (small_list().rank(parts.registrable) != 0) continue;
+            const LookalikeMatch unlisted = small().check_unlisted(host, parts);
+            EXPECT_EQ(unlisted.technique, expected.technique) << host;
+            EXPECT_EQ(unlisted.distance, expected.distance) << host;
+            EXPECT_EQ(unlisted.lookalike_of, expected.lookalike_of) << host;
+            // ... and with the label's brand scan done by the caller.
+            LookalikeDetector::BrandHits hits;
+            small_list().for_each_brand(label, [&](std::string_view b, size_t begin, size_t end) { hits.add(b, begin, end); });
+            const LookalikeMatch scanned = small().check_unlisted(host, parts, &hits);
+            EXPECT_EQ(scanned.technique, expected.technique) << host;
+            EXPECT_EQ(scanned.lookalike_of, expected.lookalike_of) << host;
+            embedded += scanned.technique == T::kDictionary || scanned.technique == T::kCombo;
+            ++compared;
+            matched += static_cast<bool>(expected);
+        }
+    }
+    EXPECT_GT(compared, 1000u);
+    EXPECT_GT(matched, compared / 2);
+    EXPECT_GT(embedded, 10u);
+}
+
+// The deletion filter's buckets for the shortest labels (one-letter labels delete to "").
+TEST(Lookalike, OneAndTwoLetterLabelsWhenAllowed) {
+    LookalikeOptions options;
+    options.min_length_distance1 = 1;
+    options.min_length_any_rank = 1;
+    options.min_length_skeleton = 100;
+    options.min_length_exact = 100;
+    const BrandList list = BrandList::from_domains({"ab.com", "kq.com", "x.com"}, psl());  // rank breaks ties
+    const auto d = LookalikeDetector::build(list, psl(), options);
+    EXPECT_EQ(d.check("y.com").lookalike_of, "x.com");   // "" = "" after one deletion each
+    EXPECT_EQ(d.check("xz.com").lookalike_of, "x.com");  // addition
+    EXPECT_EQ(d.check("b.com").lookalike_of, "ab.com");  // omission of the first letter
+    EXPECT_EQ(d.check("k.com").lookalike_of, "kq.com");  // omission of the last letter
+    EXPECT_EQ(d.check("aab.com").lookalike_of, "ab.com");
+    EXPECT_EQ(d.check("ba.com").lookalike_of, "ab.com");  // transposition
+    EXPECT_EQ(d.check("ba.com").technique, T::kTransposition);
+    EXPECT_FALSE(d.check("zzz.com"));
 }
 
 TEST(Lookalike, HostileInputIsHarmless) {
