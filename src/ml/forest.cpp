@@ -229,13 +229,7 @@ Result<Forest> Forest::parse_xgboost_json(std::string_view json_text) {
     f.expected_margin_ = expected;
     f.pack_for_prediction();
     f.build_shap_program();
-    f.node_delta_.assign(f.nodes_.size(), 0.0f);
-    for (size_t i = 0; i < f.nodes_.size(); ++i) {
-        const Node& n = f.nodes_[i];
-        if (n.left == 0) continue;
-        f.node_delta_[n.left] = f.node_mean_[n.left] - f.node_mean_[i];
-        f.node_delta_[n.left + 1] = f.node_mean_[n.left + 1] - f.node_mean_[i];
-    }
+    f.build_attribution_walk();
     for (size_t t = 0; t + kLanes <= f.tree_depth_.size(); t += kLanes)
         f.block_depth_.push_back(*std::max_element(f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t),
                                                    f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t + kLanes)));
@@ -413,21 +407,95 @@ void Forest::path_contributions(std::span<const float> row, std::span<float> out
     (void)path_contributions_and_margin(row, out);
 }
 
+void Forest::build_attribution_walk() {
+    walk_.clear();
+    walk_roots_.clear();
+    walk_block_depth_.clear();
+    const size_t f = num_features_;
+    if (f > kMaxWalkFeatures) return;
+    const uint16_t leaf_slot = static_cast<uint16_t>(2 * f);
+    walk_.reserve(nodes_.size() + 1);
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+        const Node& n = nodes_[i];
+        if (n.left == 0) {
+            walk_.push_back({n.threshold, 0, leaf_slot, {0.0f, 0.0f}});
+            continue;
+        }
+        const size_t offset = n.left - i;  // breadth-first: children come after their parent
+        // The NaN substitution of fill_split_row needs finite thresholds.
+        if (offset == 0 || offset > 0xffff || !std::isfinite(n.threshold)) {
+            walk_.clear();
+            return;
+        }
+        const size_t slot = (n.feature & kFeatureMask) + ((n.feature & kMissingRight) ? f : 0);
+        walk_.push_back({n.threshold, static_cast<uint16_t>(offset), static_cast<uint16_t>(slot),
+                         {node_mean_[n.left] - node_mean_[i], node_mean_[n.left + 1] - node_mean_[i]}});
+    }
+    walk_.push_back({0.0f, 0, leaf_slot, {0.0f, 0.0f}});  // padding lanes park here
+    walk_roots_ = tree_roots_;
+    walk_roots_.resize((tree_roots_.size() + kWalkLanes - 1) / kWalkLanes * kWalkLanes,
+                       static_cast<uint32_t>(walk_.size() - 1));
+    for (size_t t = 0; t < tree_depth_.size(); t += kWalkLanes) {
+        const size_t end = std::min(t + kWalkLanes, tree_depth_.size());
+        walk_block_depth_.push_back(*std::max_element(tree_depth_.begin() + static_cast<std::ptrdiff_t>(t),
+                                                      tree_depth_.begin() + static_cast<std::ptrdiff_t>(end)));
+    }
+}
+
+// kWalkLanes trees in lock-step for the block's depth, as predict_margin, so their dependent
+// loads overlap. Every step is branch-free: a lane at its leaf stays there and adds 0 to the
+// scratch slot 2F. All lanes add into one accumulator per slot (slots f and f + F both credit
+// feature f at the end): one row per lane, zeroed and summed per call, measured slower.
+float Forest::walk_with_attribution(const float* x, float* contrib) const {
+    const size_t f = num_features_;
+    const size_t num_trees = tree_roots_.size();
+    float xx[2 * kMaxWalkFeatures + 1];
+    fill_split_row(x, xx);
+    xx[2 * f] = std::numeric_limits<float>::quiet_NaN();  // the leaves' slot: never goes right
+    float acc[2 * kMaxWalkFeatures + 1];
+    std::fill(acc, acc + 2 * f + 1, 0.0f);
+    const WalkNode* nodes = walk_.data();
+    const uint32_t* roots = walk_roots_.data();
+    float margin = base_margin_;
+    for (size_t t = 0, block = 0; t < num_trees; t += kWalkLanes, ++block) {
+        const size_t lanes = std::min(kWalkLanes, num_trees - t);
+        const WalkNode* at[kWalkLanes];
+#pragma GCC unroll 16
+        for (size_t l = 0; l < kWalkLanes; ++l) at[l] = nodes + roots[t + l];
+        for (int d = walk_block_depth_[block]; d > 0; --d) {
+#pragma GCC unroll 16
+            for (size_t l = 0; l < kWalkLanes; ++l) {
+                const WalkNode& n = *at[l];
+                const size_t slot = n.slot;
+                const uint32_t go_right = xx[slot] >= n.value;
+                acc[slot] += n.delta[go_right];
+                at[l] += n.offset + go_right;
+            }
+        }
+        // Summed tree by tree in predict_margin's order, so the margin is bit-identical.
+        for (size_t l = 0; l < lanes; ++l) margin += at[l]->value;
+    }
+    for (size_t j = 0; j < f; ++j) {
+        contrib[j] = acc[j] + acc[f + j];
+    }
+    return margin;
+}
+
 float Forest::path_contributions_and_margin(std::span<const float> row, std::span<float> out) const {
     if (row.size() != num_features_ || out.size() != num_features_ + 1) {
         std::fill(out.begin(), out.end(), std::numeric_limits<float>::quiet_NaN());
         return std::numeric_limits<float>::quiet_NaN();
     }
-    std::fill(out.begin(), out.end(), 0.0f);
+    out[num_features_] = expected_margin_;
+    if (!walk_.empty()) return walk_with_attribution(row.data(), out.data());
+    // One tree at a time over the load-time nodes, for models the walk layout cannot hold.
+    std::fill(out.begin(), out.end() - 1, 0.0f);
     const float* x = row.data();
     const Node* nodes = nodes_.data();
-    const uint32_t* roots = tree_roots_.data();
-    const size_t num_trees = tree_roots_.size();
     float* contrib = out.data();
     // Summed tree by tree in the same order as predict_margin, so the margin is bit-identical.
     float margin = base_margin_;
-    // One tree at a time over the load-time nodes: the fallback and the tail of the blocks.
-    auto walk_tree = [&](uint32_t root) {
+    for (const uint32_t root : tree_roots_) {
         uint32_t i = root;
         float value = node_mean_[i];
         while (nodes[i].left != 0) {
@@ -441,51 +509,7 @@ float Forest::path_contributions_and_margin(std::span<const float> row, std::spa
             value = next;
         }
         margin += nodes[i].threshold;
-    };
-    size_t t = 0;
-    constexpr size_t kMaxLaneFeatures = 128;
-    if (!packed_.empty() && num_features_ <= kMaxLaneFeatures) {
-        // As predict_margin: kLanes trees in lock-step over the packed nodes, so the dependent
-        // loads overlap (one tree at a time is memory-latency bound). Each lane accumulates into
-        // its own row so lanes do not wait on each other's read-modify-write of one feature. A
-        // lane at its leaf stays there and adds 0.
-        float xx[2 * kMaxLaneFeatures];
-        fill_split_row(x, xx);
-        // Lane rows are indexed by slot (feature, or feature + F for default-right splits).
-        float lane[kLanes][2 * kMaxLaneFeatures];
-        const size_t slots = 2 * num_features_;
-        for (auto& l : lane) std::fill(l, l + slots, 0.0f);
-        const PackedNode* packed = packed_.data();
-        // Each step credits the split's feature with the change of the node mean along the edge taken
-        // (precomputed per child). A lane parked at its leaf takes no step and adds nothing.
-        const float* delta = node_delta_.data();
-        for (size_t block = 0; t + kLanes <= num_trees; t += kLanes, ++block) {
-            uint32_t idx[kLanes];
-#pragma GCC unroll 8
-            for (size_t l = 0; l < kLanes; ++l) idx[l] = roots[t + l];
-            for (int d = block_depth_[block]; d > 0; --d) {
-#pragma GCC unroll 8
-                for (size_t l = 0; l < kLanes; ++l) {
-                    const PackedNode n = packed[idx[l]];
-                    const uint32_t slot = n.bits >> 16;
-                    const uint32_t offset = n.bits & 0xffffu;
-                    const uint32_t go_right = xx[slot] >= n.value;
-                    const uint32_t step = offset != 0 ? offset + go_right : 0u;
-                    idx[l] += step;
-                    lane[l][slot] += step != 0 ? delta[idx[l]] : 0.0f;
-                }
-            }
-#pragma GCC unroll 8
-            for (size_t l = 0; l < kLanes; ++l) margin += packed[idx[l]].value;
-        }
-        for (size_t f = 0; f < num_features_; ++f) {
-            float sum = 0.0f;
-            for (const auto& l : lane) sum += l[f] + l[num_features_ + f];
-            contrib[f] += sum;
-        }
     }
-    for (; t < num_trees; ++t) walk_tree(roots[t]);
-    out[num_features_] = expected_margin_;
     return margin;
 }
 
@@ -504,6 +528,26 @@ std::vector<FeatureContribution> Forest::top_k(std::span<const float> contributi
                       });
     all.resize(k);
     return all;
+}
+
+size_t Forest::top_k(std::span<const float> contributions, std::span<FeatureContribution> out) {
+    if (contributions.empty() || out.empty()) return 0;
+    const size_t n = contributions.size() - 1;  // last entry is the bias
+    const auto before = [](const FeatureContribution& a, const FeatureContribution& b) {
+        const float fa = std::fabs(a.value), fb = std::fabs(b.value);
+        return fa != fb ? fa > fb : a.feature < b.feature;
+    };
+    // Insertion into the sorted prefix: k is a handful of reasons, so O(n k) with no allocation.
+    size_t count = 0;
+    for (size_t i = 0; i < n; ++i) {
+        if (contributions[i] == 0.0f) continue;
+        const FeatureContribution c{static_cast<uint32_t>(i), contributions[i]};
+        if (count == out.size() && !before(c, out[count - 1])) continue;
+        size_t pos = count < out.size() ? count++ : count - 1;
+        for (; pos > 0 && before(c, out[pos - 1]); --pos) out[pos] = out[pos - 1];
+        out[pos] = c;
+    }
+    return count;
 }
 
 }  // namespace vigil::ml
