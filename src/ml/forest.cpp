@@ -414,25 +414,34 @@ void Forest::build_attribution_walk() {
     const size_t f = num_features_;
     if (f > kMaxWalkFeatures) return;
     const uint16_t leaf_slot = static_cast<uint16_t>(2 * f);
-    walk_.reserve(nodes_.size() + 1);
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-        const Node& n = nodes_[i];
-        if (n.left == 0) {
-            walk_.push_back({n.threshold, 0, leaf_slot, {0.0f, 0.0f}});
-            continue;
+    const WalkNode parked{0.0f, 0, leaf_slot, {0.0f, 0.0f}};
+    // Each tree starts on a cache line (the array is line-aligned): its root, both children and
+    // a grandchild then share one line, which every row reads. Padding costs ~1.5 nodes a tree.
+    constexpr size_t kNodesPerLine = 64 / sizeof(WalkNode);
+    walk_.reserve(nodes_.size() + tree_roots_.size() * (kNodesPerLine - 1) + 1);
+    for (size_t t = 0; t < tree_roots_.size(); ++t) {
+        while (walk_.size() % kNodesPerLine != 0) walk_.push_back(parked);
+        walk_roots_.push_back(static_cast<uint32_t>(walk_.size()));
+        const size_t end = t + 1 < tree_roots_.size() ? tree_roots_[t + 1] : nodes_.size();
+        for (size_t i = tree_roots_[t]; i < end; ++i) {
+            const Node& n = nodes_[i];
+            if (n.left == 0) {
+                walk_.push_back({n.threshold, 0, leaf_slot, {0.0f, 0.0f}});
+                continue;
+            }
+            const size_t offset = n.left - i;  // breadth-first: children come after their parent
+            // The NaN substitution of fill_split_row needs finite thresholds.
+            if (offset == 0 || offset > 0xffff || !std::isfinite(n.threshold)) {
+                walk_.clear();
+                walk_roots_.clear();
+                return;
+            }
+            const size_t slot = (n.feature & kFeatureMask) + ((n.feature & kMissingRight) ? f : 0);
+            walk_.push_back({n.threshold, static_cast<uint16_t>(offset), static_cast<uint16_t>(slot),
+                             {node_mean_[n.left] - node_mean_[i], node_mean_[n.left + 1] - node_mean_[i]}});
         }
-        const size_t offset = n.left - i;  // breadth-first: children come after their parent
-        // The NaN substitution of fill_split_row needs finite thresholds.
-        if (offset == 0 || offset > 0xffff || !std::isfinite(n.threshold)) {
-            walk_.clear();
-            return;
-        }
-        const size_t slot = (n.feature & kFeatureMask) + ((n.feature & kMissingRight) ? f : 0);
-        walk_.push_back({n.threshold, static_cast<uint16_t>(offset), static_cast<uint16_t>(slot),
-                         {node_mean_[n.left] - node_mean_[i], node_mean_[n.left + 1] - node_mean_[i]}});
     }
-    walk_.push_back({0.0f, 0, leaf_slot, {0.0f, 0.0f}});  // padding lanes park here
-    walk_roots_ = tree_roots_;
+    walk_.push_back(parked);  // lanes past the last tree park here
     walk_roots_.resize((tree_roots_.size() + kWalkLanes - 1) / kWalkLanes * kWalkLanes,
                        static_cast<uint32_t>(walk_.size() - 1));
     for (size_t t = 0; t < tree_depth_.size(); t += kWalkLanes) {
@@ -514,20 +523,9 @@ float Forest::path_contributions_and_margin(std::span<const float> row, std::spa
 }
 
 std::vector<FeatureContribution> Forest::top_k(std::span<const float> contributions, size_t k) {
-    std::vector<FeatureContribution> all;
-    if (contributions.empty()) return all;
-    const size_t n = contributions.size() - 1;  // last entry is the bias
-    all.reserve(n);
-    for (size_t i = 0; i < n; ++i)
-        if (contributions[i] != 0.0f) all.push_back({static_cast<uint32_t>(i), contributions[i]});
-    k = std::min(k, all.size());
-    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end(),
-                      [](const FeatureContribution& a, const FeatureContribution& b) {
-                          const float fa = std::fabs(a.value), fb = std::fabs(b.value);
-                          return fa != fb ? fa > fb : a.feature < b.feature;
-                      });
-    all.resize(k);
-    return all;
+    std::vector<FeatureContribution> out(std::min(k, contributions.empty() ? 0 : contributions.size() - 1));
+    out.resize(top_k(contributions, out));
+    return out;
 }
 
 size_t Forest::top_k(std::span<const float> contributions, std::span<FeatureContribution> out) {

@@ -6,6 +6,7 @@
 // the wrong width gives NaN results instead of reading out of bounds.
 #include <cstdint>
 #include <filesystem>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
@@ -143,9 +144,21 @@ private:
     };
     static constexpr size_t kWalkLanes = 8;          // trees walked together in path attribution
     static constexpr size_t kMaxWalkFeatures = 128;  // the walk's row and accumulators live on the stack
-    // Nodes of all trees, then one padding leaf (value 0) that fills the last block's lanes.
-    // Empty when a model does not fit (then the per-tree loop over nodes_ is used).
-    std::vector<WalkNode> walk_;
+    // Nodes of all trees, each tree from a cache-line boundary (parked leaves fill the gaps),
+    // then one parked leaf (value 0) for the lanes past the last tree. Empty when a model does
+    // not fit (then the per-tree loop over nodes_ is used).
+    // Cache-line-aligned storage, so the per-tree alignment of walk_ holds in memory.
+    template <class T>
+    struct LineAlignedAllocator {
+        using value_type = T;
+        LineAlignedAllocator() = default;
+        template <class U>
+        LineAlignedAllocator(const LineAlignedAllocator<U>&) {}
+        T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{64})); }
+        void deallocate(T* p, size_t) { ::operator delete(p, std::align_val_t{64}); }
+        bool operator==(const LineAlignedAllocator&) const = default;
+    };
+    std::vector<WalkNode, LineAlignedAllocator<WalkNode>> walk_;
     std::vector<uint32_t> walk_roots_;       // tree roots in walk_, padded to whole blocks with the padding leaf
     std::vector<uint8_t> walk_block_depth_;  // max depth of each block of kWalkLanes trees, tail included
     std::vector<std::string> feature_names_;
