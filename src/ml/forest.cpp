@@ -536,14 +536,18 @@ size_t Forest::top_k(std::span<const float> contributions, std::span<FeatureCont
         return fa != fb ? fa > fb : a.feature < b.feature;
     };
     // Insertion into the sorted prefix: k is a handful of reasons, so O(n k) with no allocation.
+    // Once full, a candidate must beat the last entry's magnitude (on a tie the earlier feature,
+    // already there, wins), so most candidates cost one comparison.
     size_t count = 0;
+    float last = 0.0f;  // |value| of out[count - 1] once full
     for (size_t i = 0; i < n; ++i) {
         if (contributions[i] == 0.0f) continue;
+        if (count == out.size() && !(std::fabs(contributions[i]) > last)) continue;
         const FeatureContribution c{static_cast<uint32_t>(i), contributions[i]};
-        if (count == out.size() && !before(c, out[count - 1])) continue;
         size_t pos = count < out.size() ? count++ : count - 1;
         for (; pos > 0 && before(c, out[pos - 1]); --pos) out[pos] = out[pos - 1];
         out[pos] = c;
+        if (count == out.size()) last = std::fabs(out[count - 1].value);
     }
     return count;
 }
