@@ -482,7 +482,12 @@ float Forest::walk_with_attribution(const float* x, float* contrib) const {
             }
         }
         // Summed tree by tree in predict_margin's order, so the margin is bit-identical.
-        for (size_t l = 0; l < lanes; ++l) margin += at[l]->value;
+        if (lanes == kWalkLanes) {
+#pragma GCC unroll 16
+            for (size_t l = 0; l < kWalkLanes; ++l) margin += at[l]->value;
+        } else {
+            for (size_t l = 0; l < lanes; ++l) margin += at[l]->value;
+        }
     }
     for (size_t j = 0; j < f; ++j) {
         contrib[j] = acc[j] + acc[f + j];
