@@ -416,7 +416,7 @@ void Forest::build_attribution_walk() {
     const uint16_t leaf_slot = static_cast<uint16_t>(2 * f);
     const WalkNode parked{0.0f, 0, leaf_slot, {0.0f, 0.0f}};
     // Each tree starts on a cache line (the array is line-aligned): its root, both children and
-    // a grandchild then share one line, which every row reads. Padding costs ~1.5 nodes a tree.
+    // a grandchild then share one line, which every row reads. Padding costs ~2 nodes a tree.
     constexpr size_t kNodesPerLine = 64 / sizeof(WalkNode);
     walk_.reserve(nodes_.size() + tree_roots_.size() * (kNodesPerLine - 1) + 1);
     for (size_t t = 0; t < tree_roots_.size(); ++t) {

@@ -107,7 +107,7 @@ private:
     float tree_margin(uint32_t root, const float* row) const;
     void fill_split_row(const float* x, float* xx) const;  // xx has 2 * num_features() slots
     void pack_for_prediction();
-    void build_attribution_walk();  // fills walk_ and walk_block_depth_ (needs node_mean_)
+    void build_attribution_walk();  // fills walk_, walk_roots_ and walk_block_depth_ (needs node_mean_)
     float walk_with_attribution(const float* x, float* contrib) const;  // the lock-step Saabas walk
     void build_shap_program();  // fills shap_* and max_tree_nodes_
     void init_shap_tables();    // Gauss-Legendre rule for shap_values (tree_shap.cpp)
@@ -144,9 +144,6 @@ private:
     };
     static constexpr size_t kWalkLanes = 8;          // trees walked together in path attribution
     static constexpr size_t kMaxWalkFeatures = 128;  // the walk's row and accumulators live on the stack
-    // Nodes of all trees, each tree from a cache-line boundary (parked leaves fill the gaps),
-    // then one parked leaf (value 0) for the lanes past the last tree. Empty when a model does
-    // not fit (then the per-tree loop over nodes_ is used).
     // Cache-line-aligned storage, so the per-tree alignment of walk_ holds in memory.
     template <class T>
     struct LineAlignedAllocator {
@@ -158,6 +155,9 @@ private:
         void deallocate(T* p, size_t) { ::operator delete(p, std::align_val_t{64}); }
         bool operator==(const LineAlignedAllocator&) const = default;
     };
+    // Nodes of all trees, each tree from a cache-line boundary (parked leaves fill the gaps),
+    // then one parked leaf (value 0) for the lanes past the last tree. Empty when a model does
+    // not fit (then the per-tree loop over nodes_ is used).
     std::vector<WalkNode, LineAlignedAllocator<WalkNode>> walk_;
     std::vector<uint32_t> walk_roots_;       // tree roots in walk_, padded to whole blocks with the padding leaf
     std::vector<uint8_t> walk_block_depth_;  // max depth of each block of kWalkLanes trees, tail included
