@@ -3,6 +3,7 @@
 #include "vigil/ml/forest.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdlib>
@@ -410,30 +411,59 @@ void Forest::path_contributions(std::span<const float> row, std::span<float> out
 void Forest::build_attribution_walk() {
     walk_.clear();
     walk_roots_.clear();
+    walk_leaves_.clear();
+    walk_leaf_base_.clear();
     walk_block_depth_.clear();
     const size_t f = num_features_;
     if (f > kMaxWalkFeatures) return;
+    const size_t num_trees = tree_roots_.size();
+    for (size_t t = 0; t < num_trees; t += kWalkLanes) {
+        const size_t end = std::min(t + kWalkLanes, num_trees);
+        walk_block_depth_.push_back(*std::max_element(tree_depth_.begin() + static_cast<std::ptrdiff_t>(t),
+                                                      tree_depth_.begin() + static_cast<std::ptrdiff_t>(end)));
+    }
     const uint16_t leaf_slot = static_cast<uint16_t>(2 * f);
     const WalkNode parked{0.0f, 0, leaf_slot, {0.0f, 0.0f}};
     // Each tree starts on a cache line (the array is line-aligned): its root, both children and
     // a grandchild then share one line, which every row reads. Padding costs ~2 nodes a tree.
     constexpr size_t kNodesPerLine = 64 / sizeof(WalkNode);
-    walk_.reserve(nodes_.size() + tree_roots_.size() * (kNodesPerLine - 1) + 1);
-    for (size_t t = 0; t < tree_roots_.size(); ++t) {
+    walk_.reserve(nodes_.size() + num_trees * (kNodesPerLine - 1) + 1);
+    std::vector<uint8_t> depth;
+    for (size_t t = 0; t < num_trees; ++t) {
         while (walk_.size() % kNodesPerLine != 0) walk_.push_back(parked);
         walk_roots_.push_back(static_cast<uint32_t>(walk_.size()));
-        const size_t end = t + 1 < tree_roots_.size() ? tree_roots_[t + 1] : nodes_.size();
-        for (size_t i = tree_roots_[t]; i < end; ++i) {
+        walk_leaf_base_.push_back(static_cast<uint32_t>(walk_leaves_.size()));
+        const size_t root = tree_roots_[t];
+        const size_t end = t + 1 < num_trees ? tree_roots_[t + 1] : nodes_.size();
+        // Leaves at the block's full depth are reached only by the last step, which reads their
+        // values from walk_leaves_ (4 bytes each) instead of a 16-byte node: breadth-first, they
+        // are the tree's last nodes and are not stored in walk_.
+        const int block_depth = walk_block_depth_[t / kWalkLanes];
+        depth.assign(end - root, 0);
+        size_t first_deepest = end - root;
+        for (size_t q = 0; q < end - root; ++q) {
+            const Node& n = nodes_[root + q];
+            if (n.left != 0) depth[n.left - root] = depth[n.left - root + 1] = static_cast<uint8_t>(depth[q] + 1);
+            if (block_depth > 0 && depth[q] == block_depth && first_deepest == end - root) first_deepest = q;
+        }
+        for (size_t q = first_deepest; q < end - root; ++q) walk_leaves_.push_back(nodes_[root + q].threshold);
+        for (size_t q = 0; q < first_deepest; ++q) {
+            const size_t i = root + q;
             const Node& n = nodes_[i];
             if (n.left == 0) {
                 walk_.push_back({n.threshold, 0, leaf_slot, {0.0f, 0.0f}});
                 continue;
             }
-            const size_t offset = n.left - i;  // breadth-first: children come after their parent
+            // A split one level above the block's depth: its offset says where its children's
+            // values are in walk_leaves_ (from the tree's base); otherwise to its left child.
+            const bool last_split = depth[q] + 1 == block_depth;
+            const size_t offset = last_split ? n.left - root - first_deepest : n.left - i;
             // The NaN substitution of fill_split_row needs finite thresholds.
-            if (offset == 0 || offset > 0xffff || !std::isfinite(n.threshold)) {
+            if ((!last_split && offset == 0) || offset > 0xffff || !std::isfinite(n.threshold)) {
                 walk_.clear();
                 walk_roots_.clear();
+                walk_leaves_.clear();
+                walk_leaf_base_.clear();
                 return;
             }
             const size_t slot = (n.feature & kFeatureMask) + ((n.feature & kMissingRight) ? f : 0);
@@ -442,19 +472,17 @@ void Forest::build_attribution_walk() {
         }
     }
     walk_.push_back(parked);  // lanes past the last tree park here
-    walk_roots_.resize((tree_roots_.size() + kWalkLanes - 1) / kWalkLanes * kWalkLanes,
-                       static_cast<uint32_t>(walk_.size() - 1));
-    for (size_t t = 0; t < tree_depth_.size(); t += kWalkLanes) {
-        const size_t end = std::min(t + kWalkLanes, tree_depth_.size());
-        walk_block_depth_.push_back(*std::max_element(tree_depth_.begin() + static_cast<std::ptrdiff_t>(t),
-                                                      tree_depth_.begin() + static_cast<std::ptrdiff_t>(end)));
-    }
+    walk_leaves_.push_back(0.0f);  // what a parked lane's last step indexes at the end of the array
+    const size_t padded = (num_trees + kWalkLanes - 1) / kWalkLanes * kWalkLanes;
+    walk_roots_.resize(padded, static_cast<uint32_t>(walk_.size() - 1));
+    walk_leaf_base_.resize(padded, 0);
 }
 
 // kWalkLanes trees in lock-step for the block's depth, as predict_margin, so their dependent
 // loads overlap. Every step is branch-free: a lane at its leaf stays there and adds 0 to the
 // scratch slot 2F. All lanes add into one accumulator per slot (slots f and f + F both credit
-// feature f at the end): one row per lane, zeroed and summed per call, measured slower.
+// feature f at the end): one row per lane, zeroed and summed per call, measured slower. The last
+// step reads the leaf value from walk_leaves_, or from the node where a lane is already parked.
 float Forest::walk_with_attribution(const float* x, float* contrib) const {
     const size_t f = num_features_;
     const size_t num_trees = tree_roots_.size();
@@ -465,13 +493,17 @@ float Forest::walk_with_attribution(const float* x, float* contrib) const {
     std::fill(acc, acc + 2 * f + 1, 0.0f);
     const WalkNode* nodes = walk_.data();
     const uint32_t* roots = walk_roots_.data();
+    const uint32_t* leaf_base = walk_leaf_base_.data();
+    const float* leaves = walk_leaves_.data();
+    const uint32_t leaf_slot = static_cast<uint32_t>(2 * f);
     float margin = base_margin_;
     for (size_t t = 0, block = 0; t < num_trees; t += kWalkLanes, ++block) {
         const size_t lanes = std::min(kWalkLanes, num_trees - t);
         const WalkNode* at[kWalkLanes];
 #pragma GCC unroll 16
         for (size_t l = 0; l < kWalkLanes; ++l) at[l] = nodes + roots[t + l];
-        for (int d = walk_block_depth_[block]; d > 0; --d) {
+        const int block_depth = walk_block_depth_[block];
+        for (int d = block_depth; d > 1; --d) {
 #pragma GCC unroll 16
             for (size_t l = 0; l < kWalkLanes; ++l) {
                 const WalkNode& n = *at[l];
@@ -481,12 +513,29 @@ float Forest::walk_with_attribution(const float* x, float* contrib) const {
                 at[l] += n.offset + go_right;
             }
         }
+        float value[kWalkLanes];
+        if (block_depth == 0) {
+#pragma GCC unroll 16
+            for (size_t l = 0; l < kWalkLanes; ++l) value[l] = at[l]->value;
+        } else {
+#pragma GCC unroll 16
+            for (size_t l = 0; l < kWalkLanes; ++l) {
+                const WalkNode& n = *at[l];
+                const size_t slot = n.slot;
+                const uint32_t go_right = xx[slot] >= n.value;
+                acc[slot] += n.delta[go_right];
+                // Selected as bits so the compiler emits a conditional move, not a branch.
+                const uint32_t in_node = std::bit_cast<uint32_t>(n.value);
+                const uint32_t in_leaves = std::bit_cast<uint32_t>(leaves[leaf_base[t + l] + n.offset + go_right]);
+                value[l] = std::bit_cast<float>(slot == leaf_slot ? in_node : in_leaves);
+            }
+        }
         // Summed tree by tree in predict_margin's order, so the margin is bit-identical.
         if (lanes == kWalkLanes) {
 #pragma GCC unroll 16
-            for (size_t l = 0; l < kWalkLanes; ++l) margin += at[l]->value;
+            for (size_t l = 0; l < kWalkLanes; ++l) margin += value[l];
         } else {
-            for (size_t l = 0; l < lanes; ++l) margin += at[l]->value;
+            for (size_t l = 0; l < lanes; ++l) margin += value[l];
         }
     }
     for (size_t j = 0; j < f; ++j) {

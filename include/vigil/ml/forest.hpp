@@ -138,7 +138,8 @@ private:
     // Leaves stay put: offset 0, deltas 0, and slot 2F whose row value is NaN (never >= anything).
     struct WalkNode {
         float value;        // threshold (split) or leaf value
-        uint16_t offset;    // left child - this node; 0 for a leaf
+        uint16_t offset;    // left child - this node; 0 for a leaf; one level above the block's
+                            // depth: the left child's index in walk_leaves_ from the tree's base
         uint16_t slot;      // row slot as in PackedNode; 2F for a leaf
         float delta[2];     // left and right child's mean minus this node's
     };
@@ -160,6 +161,8 @@ private:
     // not fit (then the per-tree loop over nodes_ is used).
     std::vector<WalkNode, LineAlignedAllocator<WalkNode>> walk_;
     std::vector<uint32_t> walk_roots_;       // tree roots in walk_, padded to whole blocks with the padding leaf
+    std::vector<float> walk_leaves_;         // values of the leaves at their block's full depth, per tree
+    std::vector<uint32_t> walk_leaf_base_;   // each tree's first entry in walk_leaves_, padded as walk_roots_
     std::vector<uint8_t> walk_block_depth_;  // max depth of each block of kWalkLanes trees, tail included
     std::vector<std::string> feature_names_;
     size_t num_features_ = 0;
