@@ -524,10 +524,12 @@ float Forest::walk_with_attribution(const float* x, float* contrib) const {
                 const size_t slot = n.slot;
                 const uint32_t go_right = xx[slot] >= n.value;
                 acc[slot] += n.delta[go_right];
-                // Selected as bits so the compiler emits a conditional move, not a branch.
-                const uint32_t in_node = std::bit_cast<uint32_t>(n.value);
-                const uint32_t in_leaves = std::bit_cast<uint32_t>(leaves[leaf_base[t + l] + n.offset + go_right]);
-                value[l] = std::bit_cast<float>(slot == leaf_slot ? in_node : in_leaves);
+                // The address is selected with a mask, not by a branch (which the compiler emits
+                // for a ?: here): whether a lane is parked depends on the row, so it mispredicts.
+                const auto in_node = reinterpret_cast<uintptr_t>(&n.value);
+                const auto in_leaves = reinterpret_cast<uintptr_t>(leaves + leaf_base[t + l] + n.offset + go_right);
+                const uintptr_t parked = uintptr_t{0} - static_cast<uintptr_t>(slot == leaf_slot);
+                value[l] = *reinterpret_cast<const float*>(in_leaves + ((in_node - in_leaves) & parked));
             }
         }
         // Summed tree by tree in predict_margin's order, so the margin is bit-identical.

@@ -173,6 +173,29 @@ TEST(ForestPathWalk, MatchesPerTreeSaabasForEveryTreeCountAndDepthMix) {
     }
 }
 
+// Blocks whose deepest tree has depth 1 (the walk is only its last step), 2 or 0, with shallower
+// trees parked on their leaves before that step.
+TEST(ForestPathWalk, ShallowBlocksAndParkedLanes) {
+    const auto t = templates();
+    const std::vector<std::vector<size_t>> forests{
+        {1}, {0, 1, 0}, {1, 1, 1, 1, 1, 1, 1, 1, 1}, {2, 0, 1, 0, 2}, {0, 0, 0, 0, 0, 0, 0, 0, 4}, {4, 4, 0, 1}};
+    const auto rows = grid_rows();
+    for (const auto& pick : forests) {
+        std::vector<HandTree> trees;
+        for (size_t k : pick) trees.push_back(t[k]);
+        auto f = Forest::parse_xgboost_json(model_json(trees, 3));
+        ASSERT_TRUE(f) << f.error().message;
+        std::vector<float> out(4);
+        for (const auto& row : rows) {
+            const Reference ref = saabas(trees, row, f->base_margin());
+            const float margin = f->path_contributions_and_margin(row, out);
+            ASSERT_EQ(margin, ref.margin) << pick.size() << " trees";
+            ASSERT_EQ(margin, f->predict_margin(row));
+            for (size_t j = 0; j < 4; ++j) ASSERT_NEAR(out[j], ref.contributions[j], 2e-6) << "feature " << j;
+        }
+    }
+}
+
 TEST(ForestPathWalk, ContributionsOfASingleRowByHand) {
     // Tree "depth 1" alone: f0 missing goes right to 0.6; the root mean is (4*-0.4 + 6*0.6)/10 = 0.2.
     auto f = Forest::parse_xgboost_json(model_json({templates()[1]}, 3));
