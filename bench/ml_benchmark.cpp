@@ -166,6 +166,54 @@ void BM_NativePathContributionsRow(benchmark::State& state) {
     }
 }
 
+// What a cache-miss /api/v1/check runs: the same walk, also returning the margin.
+void BM_NativePathContributionsAndMarginRow(benchmark::State& state) {
+    Setup& s = setup();
+    std::vector<float> out(s.forest->num_features() + 1);
+    size_t i = 0;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(s.forest->path_contributions_and_margin(s.rows.row(i), out));
+        benchmark::DoNotOptimize(out.data());
+        i = (i + 1) % kRows;
+    }
+}
+
+// Top 5 reasons from one row's path contributions (precomputed, cycled): the vector form and
+// the form writing into a caller's array.
+std::vector<std::vector<float>>& contribution_rows() {
+    static std::vector<std::vector<float>>* rows = [] {
+        auto* r = new std::vector<std::vector<float>>;
+        Setup& s = setup();
+        for (size_t i = 0; i < kRows; ++i) {
+            r->emplace_back(s.forest->num_features() + 1);
+            s.forest->path_contributions(s.rows.row(i), r->back());
+        }
+        return r;
+    }();
+    return *rows;
+}
+
+void BM_TopK5Vector(benchmark::State& state) {
+    auto& rows = contribution_rows();
+    size_t i = 0;
+    for (auto _ : state) {
+        auto top = Forest::top_k(rows[i], 5);
+        benchmark::DoNotOptimize(top.data());
+        i = (i + 1) % kRows;
+    }
+}
+
+void BM_TopK5IntoArray(benchmark::State& state) {
+    auto& rows = contribution_rows();
+    vigil::ml::FeatureContribution top[5];
+    size_t i = 0;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(Forest::top_k(rows[i], top));
+        benchmark::DoNotOptimize(&top[0]);
+        i = (i + 1) % kRows;
+    }
+}
+
 void BM_NativePredictBatch1024(benchmark::State& state) {
     Setup& s = setup();
     std::vector<float> out(kRows);
@@ -183,6 +231,9 @@ BENCHMARK(BM_NativeTreeShapRow);
 BENCHMARK(BM_XgboostContribsRow);
 BENCHMARK(BM_XgboostApproxContribsRow);
 BENCHMARK(BM_NativePathContributionsRow);
+BENCHMARK(BM_NativePathContributionsAndMarginRow);
+BENCHMARK(BM_TopK5Vector);
+BENCHMARK(BM_TopK5IntoArray);
 BENCHMARK(BM_NativePredictBatch1024);
 
 // Console output as usual, plus the per-row CPU times kept for the ratio table (CPU rather than

@@ -3,6 +3,7 @@
 #include "vigil/ml/forest.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdlib>
@@ -229,13 +230,7 @@ Result<Forest> Forest::parse_xgboost_json(std::string_view json_text) {
     f.expected_margin_ = expected;
     f.pack_for_prediction();
     f.build_shap_program();
-    f.node_delta_.assign(f.nodes_.size(), 0.0f);
-    for (size_t i = 0; i < f.nodes_.size(); ++i) {
-        const Node& n = f.nodes_[i];
-        if (n.left == 0) continue;
-        f.node_delta_[n.left] = f.node_mean_[n.left] - f.node_mean_[i];
-        f.node_delta_[n.left + 1] = f.node_mean_[n.left + 1] - f.node_mean_[i];
-    }
+    f.build_attribution_walk();
     for (size_t t = 0; t + kLanes <= f.tree_depth_.size(); t += kLanes)
         f.block_depth_.push_back(*std::max_element(f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t),
                                                    f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t + kLanes)));
@@ -413,21 +408,159 @@ void Forest::path_contributions(std::span<const float> row, std::span<float> out
     (void)path_contributions_and_margin(row, out);
 }
 
+void Forest::build_attribution_walk() {
+    walk_.clear();
+    walk_roots_.clear();
+    walk_leaves_.clear();
+    walk_leaf_base_.clear();
+    walk_block_depth_.clear();
+    const size_t f = num_features_;
+    if (f > kMaxWalkFeatures) return;
+    const size_t num_trees = tree_roots_.size();
+    for (size_t t = 0; t < num_trees; t += kWalkLanes) {
+        const size_t end = std::min(t + kWalkLanes, num_trees);
+        walk_block_depth_.push_back(*std::max_element(tree_depth_.begin() + static_cast<std::ptrdiff_t>(t),
+                                                      tree_depth_.begin() + static_cast<std::ptrdiff_t>(end)));
+    }
+    const uint16_t leaf_slot = static_cast<uint16_t>(2 * f);
+    const WalkNode parked{0.0f, 0, leaf_slot, {0.0f, 0.0f}};
+    // Each tree starts on a cache line (the array is line-aligned): its root, both children and
+    // a grandchild then share one line, which every row reads. Padding costs ~2 nodes a tree.
+    constexpr size_t kNodesPerLine = 64 / sizeof(WalkNode);
+    walk_.reserve(nodes_.size() + num_trees * (kNodesPerLine - 1) + 1);
+    std::vector<uint8_t> depth;
+    for (size_t t = 0; t < num_trees; ++t) {
+        while (walk_.size() % kNodesPerLine != 0) walk_.push_back(parked);
+        walk_roots_.push_back(static_cast<uint32_t>(walk_.size()));
+        walk_leaf_base_.push_back(static_cast<uint32_t>(walk_leaves_.size()));
+        const size_t root = tree_roots_[t];
+        const size_t end = t + 1 < num_trees ? tree_roots_[t + 1] : nodes_.size();
+        // Leaves at the block's full depth are reached only by the last step, which reads their
+        // values from walk_leaves_ (4 bytes each) instead of a 16-byte node: breadth-first, they
+        // are the tree's last nodes and are not stored in walk_.
+        const int block_depth = walk_block_depth_[t / kWalkLanes];
+        depth.assign(end - root, 0);
+        size_t first_deepest = end - root;
+        for (size_t q = 0; q < end - root; ++q) {
+            const Node& n = nodes_[root + q];
+            if (n.left != 0) depth[n.left - root] = depth[n.left - root + 1] = static_cast<uint8_t>(depth[q] + 1);
+            if (block_depth > 0 && depth[q] == block_depth && first_deepest == end - root) first_deepest = q;
+        }
+        for (size_t q = first_deepest; q < end - root; ++q) walk_leaves_.push_back(nodes_[root + q].threshold);
+        for (size_t q = 0; q < first_deepest; ++q) {
+            const size_t i = root + q;
+            const Node& n = nodes_[i];
+            if (n.left == 0) {
+                walk_.push_back({n.threshold, 0, leaf_slot, {0.0f, 0.0f}});
+                continue;
+            }
+            // A split one level above the block's depth: its offset says where its children's
+            // values are in walk_leaves_ (from the tree's base); otherwise to its left child.
+            const bool last_split = depth[q] + 1 == block_depth;
+            const size_t offset = last_split ? n.left - root - first_deepest : n.left - i;
+            // The NaN substitution of fill_split_row needs finite thresholds.
+            if ((!last_split && offset == 0) || offset > 0xffff || !std::isfinite(n.threshold)) {
+                walk_.clear();
+                walk_roots_.clear();
+                walk_leaves_.clear();
+                walk_leaf_base_.clear();
+                return;
+            }
+            const size_t slot = (n.feature & kFeatureMask) + ((n.feature & kMissingRight) ? f : 0);
+            walk_.push_back({n.threshold, static_cast<uint16_t>(offset), static_cast<uint16_t>(slot),
+                             {node_mean_[n.left] - node_mean_[i], node_mean_[n.left + 1] - node_mean_[i]}});
+        }
+    }
+    walk_.push_back(parked);  // lanes past the last tree park here
+    walk_leaves_.push_back(0.0f);  // what a parked lane's last step indexes at the end of the array
+    const size_t padded = (num_trees + kWalkLanes - 1) / kWalkLanes * kWalkLanes;
+    walk_roots_.resize(padded, static_cast<uint32_t>(walk_.size() - 1));
+    walk_leaf_base_.resize(padded, 0);
+}
+
+// kWalkLanes trees in lock-step for the block's depth, as predict_margin, so their dependent
+// loads overlap. Every step is branch-free: a lane at its leaf stays there and adds 0 to the
+// scratch slot 2F. All lanes add into one accumulator per slot (slots f and f + F both credit
+// feature f at the end): one row per lane, zeroed and summed per call, measured slower. The last
+// step reads the leaf value from walk_leaves_, or from the node where a lane is already parked.
+float Forest::walk_with_attribution(const float* x, float* contrib) const {
+    const size_t f = num_features_;
+    const size_t num_trees = tree_roots_.size();
+    float xx[2 * kMaxWalkFeatures + 1];
+    fill_split_row(x, xx);
+    xx[2 * f] = std::numeric_limits<float>::quiet_NaN();  // the leaves' slot: never goes right
+    float acc[2 * kMaxWalkFeatures + 1];
+    std::fill(acc, acc + 2 * f + 1, 0.0f);
+    const WalkNode* nodes = walk_.data();
+    const uint32_t* roots = walk_roots_.data();
+    const uint32_t* leaf_base = walk_leaf_base_.data();
+    const float* leaves = walk_leaves_.data();
+    const uint32_t leaf_slot = static_cast<uint32_t>(2 * f);
+    float margin = base_margin_;
+    for (size_t t = 0, block = 0; t < num_trees; t += kWalkLanes, ++block) {
+        const size_t lanes = std::min(kWalkLanes, num_trees - t);
+        const WalkNode* at[kWalkLanes];
+#pragma GCC unroll 16
+        for (size_t l = 0; l < kWalkLanes; ++l) at[l] = nodes + roots[t + l];
+        const int block_depth = walk_block_depth_[block];
+        for (int d = block_depth; d > 1; --d) {
+#pragma GCC unroll 16
+            for (size_t l = 0; l < kWalkLanes; ++l) {
+                const WalkNode& n = *at[l];
+                const size_t slot = n.slot;
+                const uint32_t go_right = xx[slot] >= n.value;
+                acc[slot] += n.delta[go_right];
+                at[l] += n.offset + go_right;
+            }
+        }
+        float value[kWalkLanes];
+        if (block_depth == 0) {
+#pragma GCC unroll 16
+            for (size_t l = 0; l < kWalkLanes; ++l) value[l] = at[l]->value;
+        } else {
+#pragma GCC unroll 16
+            for (size_t l = 0; l < kWalkLanes; ++l) {
+                const WalkNode& n = *at[l];
+                const size_t slot = n.slot;
+                const uint32_t go_right = xx[slot] >= n.value;
+                acc[slot] += n.delta[go_right];
+                // The address is selected with a mask, not by a branch (which the compiler emits
+                // for a ?: here): whether a lane is parked depends on the row, so it mispredicts.
+                const auto in_node = reinterpret_cast<uintptr_t>(&n.value);
+                const auto in_leaves = reinterpret_cast<uintptr_t>(leaves + leaf_base[t + l] + n.offset + go_right);
+                const uintptr_t parked = uintptr_t{0} - static_cast<uintptr_t>(slot == leaf_slot);
+                value[l] = *reinterpret_cast<const float*>(in_leaves + ((in_node - in_leaves) & parked));
+            }
+        }
+        // Summed tree by tree in predict_margin's order, so the margin is bit-identical.
+        if (lanes == kWalkLanes) {
+#pragma GCC unroll 16
+            for (size_t l = 0; l < kWalkLanes; ++l) margin += value[l];
+        } else {
+            for (size_t l = 0; l < lanes; ++l) margin += value[l];
+        }
+    }
+    for (size_t j = 0; j < f; ++j) {
+        contrib[j] = acc[j] + acc[f + j];
+    }
+    return margin;
+}
+
 float Forest::path_contributions_and_margin(std::span<const float> row, std::span<float> out) const {
     if (row.size() != num_features_ || out.size() != num_features_ + 1) {
         std::fill(out.begin(), out.end(), std::numeric_limits<float>::quiet_NaN());
         return std::numeric_limits<float>::quiet_NaN();
     }
-    std::fill(out.begin(), out.end(), 0.0f);
+    out[num_features_] = expected_margin_;
+    if (!walk_.empty()) return walk_with_attribution(row.data(), out.data());
+    // One tree at a time over the load-time nodes, for models the walk layout cannot hold.
+    std::fill(out.begin(), out.end() - 1, 0.0f);
     const float* x = row.data();
     const Node* nodes = nodes_.data();
-    const uint32_t* roots = tree_roots_.data();
-    const size_t num_trees = tree_roots_.size();
     float* contrib = out.data();
     // Summed tree by tree in the same order as predict_margin, so the margin is bit-identical.
     float margin = base_margin_;
-    // One tree at a time over the load-time nodes: the fallback and the tail of the blocks.
-    auto walk_tree = [&](uint32_t root) {
+    for (const uint32_t root : tree_roots_) {
         uint32_t i = root;
         float value = node_mean_[i];
         while (nodes[i].left != 0) {
@@ -441,69 +574,38 @@ float Forest::path_contributions_and_margin(std::span<const float> row, std::spa
             value = next;
         }
         margin += nodes[i].threshold;
-    };
-    size_t t = 0;
-    constexpr size_t kMaxLaneFeatures = 128;
-    if (!packed_.empty() && num_features_ <= kMaxLaneFeatures) {
-        // As predict_margin: kLanes trees in lock-step over the packed nodes, so the dependent
-        // loads overlap (one tree at a time is memory-latency bound). Each lane accumulates into
-        // its own row so lanes do not wait on each other's read-modify-write of one feature. A
-        // lane at its leaf stays there and adds 0.
-        float xx[2 * kMaxLaneFeatures];
-        fill_split_row(x, xx);
-        // Lane rows are indexed by slot (feature, or feature + F for default-right splits).
-        float lane[kLanes][2 * kMaxLaneFeatures];
-        const size_t slots = 2 * num_features_;
-        for (auto& l : lane) std::fill(l, l + slots, 0.0f);
-        const PackedNode* packed = packed_.data();
-        // Each step credits the split's feature with the change of the node mean along the edge taken
-        // (precomputed per child). A lane parked at its leaf takes no step and adds nothing.
-        const float* delta = node_delta_.data();
-        for (size_t block = 0; t + kLanes <= num_trees; t += kLanes, ++block) {
-            uint32_t idx[kLanes];
-#pragma GCC unroll 8
-            for (size_t l = 0; l < kLanes; ++l) idx[l] = roots[t + l];
-            for (int d = block_depth_[block]; d > 0; --d) {
-#pragma GCC unroll 8
-                for (size_t l = 0; l < kLanes; ++l) {
-                    const PackedNode n = packed[idx[l]];
-                    const uint32_t slot = n.bits >> 16;
-                    const uint32_t offset = n.bits & 0xffffu;
-                    const uint32_t go_right = xx[slot] >= n.value;
-                    const uint32_t step = offset != 0 ? offset + go_right : 0u;
-                    idx[l] += step;
-                    lane[l][slot] += step != 0 ? delta[idx[l]] : 0.0f;
-                }
-            }
-#pragma GCC unroll 8
-            for (size_t l = 0; l < kLanes; ++l) margin += packed[idx[l]].value;
-        }
-        for (size_t f = 0; f < num_features_; ++f) {
-            float sum = 0.0f;
-            for (const auto& l : lane) sum += l[f] + l[num_features_ + f];
-            contrib[f] += sum;
-        }
     }
-    for (; t < num_trees; ++t) walk_tree(roots[t]);
-    out[num_features_] = expected_margin_;
     return margin;
 }
 
 std::vector<FeatureContribution> Forest::top_k(std::span<const float> contributions, size_t k) {
-    std::vector<FeatureContribution> all;
-    if (contributions.empty()) return all;
+    std::vector<FeatureContribution> out(std::min(k, contributions.empty() ? 0 : contributions.size() - 1));
+    out.resize(top_k(contributions, out));
+    return out;
+}
+
+size_t Forest::top_k(std::span<const float> contributions, std::span<FeatureContribution> out) {
+    if (contributions.empty() || out.empty()) return 0;
     const size_t n = contributions.size() - 1;  // last entry is the bias
-    all.reserve(n);
-    for (size_t i = 0; i < n; ++i)
-        if (contributions[i] != 0.0f) all.push_back({static_cast<uint32_t>(i), contributions[i]});
-    k = std::min(k, all.size());
-    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end(),
-                      [](const FeatureContribution& a, const FeatureContribution& b) {
-                          const float fa = std::fabs(a.value), fb = std::fabs(b.value);
-                          return fa != fb ? fa > fb : a.feature < b.feature;
-                      });
-    all.resize(k);
-    return all;
+    const auto before = [](const FeatureContribution& a, const FeatureContribution& b) {
+        const float fa = std::fabs(a.value), fb = std::fabs(b.value);
+        return fa != fb ? fa > fb : a.feature < b.feature;
+    };
+    // Insertion into the sorted prefix: k is a handful of reasons, so O(n k) with no allocation.
+    // Once full, a candidate must beat the last entry's magnitude (on a tie the earlier feature,
+    // already there, wins), so most candidates cost one comparison.
+    size_t count = 0;
+    float last = 0.0f;  // |value| of out[count - 1] once full
+    for (size_t i = 0; i < n; ++i) {
+        if (contributions[i] == 0.0f) continue;
+        if (count == out.size() && !(std::fabs(contributions[i]) > last)) continue;
+        const FeatureContribution c{static_cast<uint32_t>(i), contributions[i]};
+        size_t pos = count < out.size() ? count++ : count - 1;
+        for (; pos > 0 && before(c, out[pos - 1]); --pos) out[pos] = out[pos - 1];
+        out[pos] = c;
+        if (count == out.size()) last = std::fabs(out[count - 1].value);
+    }
+    return count;
 }
 
 }  // namespace vigil::ml

@@ -6,6 +6,7 @@
 // the wrong width gives NaN results instead of reading out of bounds.
 #include <cstdint>
 #include <filesystem>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
@@ -66,8 +67,12 @@ public:
     // verdict that needs only the cheap explanation walks the forest once.
     float path_contributions_and_margin(std::span<const float> row, std::span<float> out) const;
 
-    // The k features with the largest |contribution| (bias excluded), largest first.
+    // The k features with the largest |contribution| (bias excluded), largest first; ties by
+    // feature index. Zero contributions are not reasons.
     static std::vector<FeatureContribution> top_k(std::span<const float> contributions, size_t k);
+    // The same into a caller's array, k = out.size(), without allocating: returns how many
+    // entries were written (fewer than k when fewer contributions are non-zero).
+    static size_t top_k(std::span<const float> contributions, std::span<FeatureContribution> out);
 
     // 16-byte node: the model as loaded. Trees are stored breadth-first, children adjacent:
     // right child = left + 1. A leaf has left == 0 (no node's child is a tree's first node).
@@ -102,12 +107,13 @@ private:
     float tree_margin(uint32_t root, const float* row) const;
     void fill_split_row(const float* x, float* xx) const;  // xx has 2 * num_features() slots
     void pack_for_prediction();
+    void build_attribution_walk();  // fills walk_, walk_roots_ and walk_block_depth_ (needs node_mean_)
+    float walk_with_attribution(const float* x, float* contrib) const;  // the lock-step Saabas walk
     void build_shap_program();  // fills shap_* and max_tree_nodes_
     void init_shap_tables();    // Gauss-Legendre rule for shap_values (tree_shap.cpp)
 
     std::vector<Node> nodes_;
     std::vector<float> node_mean_;      // expected value under each node (cover-weighted), per node
-    std::vector<float> node_delta_;     // node_mean_ minus its parent's (0 at roots): one path-attribution step
     std::vector<ShapSplit> shap_splits_;
     std::vector<ShapLeaf> shap_leaves_;
     std::vector<uint32_t> shap_split_begin_;  // per tree, plus an end sentinel
@@ -126,6 +132,38 @@ private:
         uint32_t bits;
     };
     std::vector<PackedNode> packed_;
+    // 16-byte node for path attribution: one load per step brings the split, the child offset
+    // and the mean change of both edges out of it, so each step touches one cache line (instead
+    // of a packed node and a delta in two arrays) and needs nothing carried from the last step.
+    // Leaves stay put: offset 0, deltas 0, and slot 2F whose row value is NaN (never >= anything).
+    struct WalkNode {
+        float value;        // threshold (split) or leaf value
+        uint16_t offset;    // left child - this node; 0 for a leaf; one level above the block's
+                            // depth: the left child's index in walk_leaves_ from the tree's base
+        uint16_t slot;      // row slot as in PackedNode; 2F for a leaf
+        float delta[2];     // left and right child's mean minus this node's
+    };
+    static constexpr size_t kWalkLanes = 8;          // trees walked together in path attribution
+    static constexpr size_t kMaxWalkFeatures = 128;  // the walk's row and accumulators live on the stack
+    // Cache-line-aligned storage, so the per-tree alignment of walk_ holds in memory.
+    template <class T>
+    struct LineAlignedAllocator {
+        using value_type = T;
+        LineAlignedAllocator() = default;
+        template <class U>
+        LineAlignedAllocator(const LineAlignedAllocator<U>&) {}
+        T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{64})); }
+        void deallocate(T* p, size_t) { ::operator delete(p, std::align_val_t{64}); }
+        bool operator==(const LineAlignedAllocator&) const = default;
+    };
+    // Nodes of all trees, each tree from a cache-line boundary (parked leaves fill the gaps),
+    // then one parked leaf (value 0) for the lanes past the last tree. Empty when a model does
+    // not fit (then the per-tree loop over nodes_ is used).
+    std::vector<WalkNode, LineAlignedAllocator<WalkNode>> walk_;
+    std::vector<uint32_t> walk_roots_;       // tree roots in walk_, padded to whole blocks with the padding leaf
+    std::vector<float> walk_leaves_;         // values of the leaves at their block's full depth, per tree
+    std::vector<uint32_t> walk_leaf_base_;   // each tree's first entry in walk_leaves_, padded as walk_roots_
+    std::vector<uint8_t> walk_block_depth_;  // max depth of each block of kWalkLanes trees, tail included
     std::vector<std::string> feature_names_;
     size_t num_features_ = 0;
     float base_margin_ = 0.0f;

@@ -256,6 +256,20 @@ TEST(ForestRepeatedFeatures, TreeShapMatchesXgboostWhenFeaturesRepeatOnPaths) {
     EXPECT_LE(max_m, 1e-5);
     EXPECT_LE(max_d, 1e-4);
     EXPECT_LE(max_fast, 1e-4);
+
+    // Path attribution on the same model: 30 trees (a partial last block of the 8-tree walk),
+    // depths up to 9, repeated features.
+    auto approx = m->booster->predict(*dm, PredictKind::kApproxContribs);
+    ASSERT_TRUE(approx);
+    std::vector<float> saabas(width);
+    double max_saabas = 0;
+    for (size_t i = 0; i < rows; ++i) {
+        const float walk_margin = m->forest.path_contributions_and_margin(m->test.row(i), saabas);
+        ASSERT_EQ(walk_margin, m->forest.predict_margin(m->test.row(i)));
+        for (size_t j = 0; j < width; ++j)
+            max_saabas = std::max(max_saabas, std::fabs(double(saabas[j]) - (*approx)[i * width + j]));
+    }
+    EXPECT_LE(max_saabas, 1e-4);
 }
 
 // A hand-written two-tree model: tree 0 splits f0 < 0.5 (missing -> right), tree 1 splits
