@@ -145,17 +145,14 @@ std::shared_ptr<const UrlVerdict> UrlChecker::score(const url::ParsedUrl& parsed
 
 void UrlChecker::add_feature_reasons(UrlVerdict& v, const features::FeatureVector& row,
                                      std::span<const float> contributions) const {
-    // Top reasons by absolute contribution (the bias term, last, is not a reason).
-    std::array<uint16_t, features::kNumFeatures> order{};
-    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint16_t>(i);
-    const size_t k = std::min(options_.top_reasons, order.size());
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
-                      [&](uint16_t a, uint16_t b) { return std::fabs(contributions[a]) > std::fabs(contributions[b]); });
+    // Top reasons by absolute contribution (the bias term, last, is not a reason; zeros are not reasons).
+    std::array<ml::FeatureContribution, features::kNumFeatures> top{};
+    const size_t k = ml::Forest::top_k(
+        contributions, std::span<ml::FeatureContribution>(top.data(), std::min(options_.top_reasons, top.size())));
     const auto names = features::feature_names();
     for (size_t i = 0; i < k; ++i) {
-        const uint16_t f = order[i];
-        if (contributions[f] == 0.0f) break;
-        v.reasons.push_back(Reason{"feature", std::string(names[f]), row[f], contributions[f], {}});
+        const uint32_t f = top[i].feature;
+        v.reasons.push_back(Reason{"feature", std::string(names[f]), row[f], top[i].value, {}});
     }
 }
 
