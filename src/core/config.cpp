@@ -237,7 +237,8 @@ const std::array kSettings = {
             "Rows per database transaction."},
     Setting{"storage", "writer_nice", "VIGIL_WRITER_NICE", "writer-nice", "N", Kind::kInteger,
             set_uint<unsigned, &SC::writer_nice, 0, 19>, get_uint<unsigned, &SC::writer_nice>,
-            "Nice increment of the database writer thread (0-19): request threads preempt its batch writes."},
+            "Nice increment of the database writer thread (0-19): request threads preempt its batch writes "
+            "(about +10 % cache-miss throughput at 10 on 2 cores; docs/benchmarks.md). 0 = same priority."},
     Setting{"model", "dir", "VIGIL_MODEL", "model", "DIR", Kind::kString, set_path<&SC::model_dir, false>,
             get_path<&SC::model_dir>, "URL model directory."},
     Setting{"model", "brands_path", "VIGIL_BRANDS", "brands", "FILE", Kind::kString,

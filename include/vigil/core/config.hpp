@@ -29,7 +29,7 @@ struct ServerConfig {
     uint32_t cache_ttl_s = 3600;          // 0 = entries never expire
     std::size_t write_queue_capacity = 65536;
     std::size_t write_batch = 512;
-    unsigned writer_nice = 0;  // added to the writer thread's nice value
+    unsigned writer_nice = 10;  // added to the writer thread's nice value
     double suspicious_margin = 0.15;  // scores in [threshold - margin, threshold) are "suspicious"
     // When a verdict carries exact TreeSHAP contributions (they cost more than the score itself):
     // "flagged" (phishing/suspicious only) | "always" | "never". Validated on every set.

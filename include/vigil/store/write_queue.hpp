@@ -32,7 +32,7 @@ struct WriteQueueOptions {
     int max_attempts = 2;           // a failed batch is retried once (e.g. SQLITE_BUSY past the busy timeout)
     std::string name = "write_queue";  // for log lines
     // Added to the writer thread's nice value (0-19). A positive value lets request threads preempt a
-    // long batch write; the queue absorbs the rows meanwhile.
+    // long batch write; the queue absorbs the rows meanwhile (vigil serve uses 10).
     int writer_nice = 0;
 };
 
