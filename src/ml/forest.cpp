@@ -497,6 +497,13 @@ float Forest::walk_with_attribution(const float* x, float* contrib) const {
     const float* leaves = walk_leaves_.data();
     const uint32_t leaf_slot = static_cast<uint32_t>(2 * f);
     float margin = base_margin_;
+    // One step of one lane: credits the split's slot with the mean change of the edge taken, which it returns
+    // (0 left, 1 right).
+    const auto step = [&xx, &acc](const WalkNode& n) -> uint32_t {
+        const uint32_t go_right = xx[n.slot] >= n.value;
+        acc[n.slot] += n.delta[go_right];
+        return go_right;
+    };
     for (size_t t = 0, block = 0; t < num_trees; t += kWalkLanes, ++block) {
         const size_t lanes = std::min(kWalkLanes, num_trees - t);
         const WalkNode* at[kWalkLanes];
@@ -507,10 +514,7 @@ float Forest::walk_with_attribution(const float* x, float* contrib) const {
 #pragma GCC unroll 16
             for (size_t l = 0; l < kWalkLanes; ++l) {
                 const WalkNode& n = *at[l];
-                const size_t slot = n.slot;
-                const uint32_t go_right = xx[slot] >= n.value;
-                acc[slot] += n.delta[go_right];
-                at[l] += n.offset + go_right;
+                at[l] += n.offset + step(n);
             }
         }
         float value[kWalkLanes];
@@ -521,14 +525,12 @@ float Forest::walk_with_attribution(const float* x, float* contrib) const {
 #pragma GCC unroll 16
             for (size_t l = 0; l < kWalkLanes; ++l) {
                 const WalkNode& n = *at[l];
-                const size_t slot = n.slot;
-                const uint32_t go_right = xx[slot] >= n.value;
-                acc[slot] += n.delta[go_right];
+                const uint32_t go_right = step(n);
                 // The address is selected with a mask, not by a branch (which the compiler emits
                 // for a ?: here): whether a lane is parked depends on the row, so it mispredicts.
                 const auto in_node = reinterpret_cast<uintptr_t>(&n.value);
                 const auto in_leaves = reinterpret_cast<uintptr_t>(leaves + leaf_base[t + l] + n.offset + go_right);
-                const uintptr_t parked = uintptr_t{0} - static_cast<uintptr_t>(slot == leaf_slot);
+                const uintptr_t parked = uintptr_t{0} - static_cast<uintptr_t>(n.slot == leaf_slot);
                 value[l] = *reinterpret_cast<const float*>(in_leaves + ((in_node - in_leaves) & parked));
             }
         }
