@@ -189,7 +189,8 @@ Result<Statement> Database::prepare(std::string_view sql) { return prepare_sql(d
 namespace {
 
 // Rows per multi-row INSERT: SQLite runs a statement's prologue and epilogue (transaction check, table
-// open, halt) once per step, so a step per 32 rows costs ~7,500 rather than ~11,000 instructions per row (callgrind).
+// open, halt) once per step, so a step per 32 rows costs ~7,500 rather than ~11,000 instructions per row
+// (callgrind).
 constexpr size_t kUrlCheckRowsPerInsert = 32;
 constexpr int kUrlCheckColumns = 8;
 
@@ -220,7 +221,8 @@ Status bind_url_check(Statement& st, size_t index, const UrlCheckRow& row) {
 
 Status Database::insert_url_checks(std::span<const UrlCheckRow> rows) {
     if (rows.empty()) return Status::success();
-    for (auto [stmt, n] : {std::pair{&insert_url_check_, size_t{1}}, std::pair{&insert_url_checks_many_, kUrlCheckRowsPerInsert}}) {
+    for (auto [stmt, n] :
+         {std::pair{&insert_url_check_, size_t{1}}, std::pair{&insert_url_checks_many_, kUrlCheckRowsPerInsert}}) {
         if (stmt->valid()) continue;
         auto prepared = prepare(url_check_insert_sql(n));
         if (!prepared.ok()) return prepared.error();
