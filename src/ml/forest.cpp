@@ -235,10 +235,11 @@ Result<Forest> Forest::parse_xgboost_json(std::string_view json_text) {
         f.block_depth_.push_back(*std::max_element(f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t),
                                                    f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t + kLanes)));
     f.init_shap_tables();
+    f.set_avx2_walk(true);
     return f;
 }
 
-inline float Forest::tree_margin(uint32_t root, const float* row) const {
+float Forest::tree_margin(uint32_t root, const float* row) const {
     const Node* nodes = nodes_.data();
     const Node* n = nodes + root;
     while (n->left != 0) {
@@ -336,9 +337,15 @@ void Forest::fill_split_row(const float* x, float* xx) const {
     }
 }
 
+bool Forest::set_avx2_walk(bool on) {
+    avx2_walk_ = on && cpu_has_avx2();
+    return avx2_walk_;
+}
+
 float Forest::predict_margin(std::span<const float> row) const {
     if (row.size() != num_features_) return std::numeric_limits<float>::quiet_NaN();
     const float* x = row.data();
+    if (avx2_walk_ && !packed_.empty() && num_features_ <= kMaxAvx2PredictFeatures) return predict_margin_avx2(x);
     const uint32_t* roots = tree_roots_.data();
     const size_t num_trees = tree_roots_.size();
     // Accumulate in float, tree by tree, starting from the base margin: XGBoost's order.
@@ -554,6 +561,9 @@ float Forest::path_contributions_and_margin(std::span<const float> row, std::spa
         return std::numeric_limits<float>::quiet_NaN();
     }
     out[num_features_] = expected_margin_;
+    // The AVX2 walk addresses nodes by 32-bit byte offsets.
+    if (avx2_walk_ && !walk_.empty() && walk_.size() < (size_t{1} << 27))
+        return walk_with_attribution_avx2(row.data(), out.data());
     if (!walk_.empty()) return walk_with_attribution(row.data(), out.data());
     // One tree at a time over the load-time nodes, for models the walk layout cannot hold.
     std::fill(out.begin(), out.end() - 1, 0.0f);
