@@ -561,9 +561,6 @@ float Forest::path_contributions_and_margin(std::span<const float> row, std::spa
         return std::numeric_limits<float>::quiet_NaN();
     }
     out[num_features_] = expected_margin_;
-    // The AVX2 walk addresses nodes by 32-bit byte offsets.
-    if (avx2_walk_ && !walk_.empty() && walk_.size() < (size_t{1} << 27))
-        return walk_with_attribution_avx2(row.data(), out.data());
     if (!walk_.empty()) return walk_with_attribution(row.data(), out.data());
     // One tree at a time over the load-time nodes, for models the walk layout cannot hold.
     std::fill(out.begin(), out.end() - 1, 0.0f);

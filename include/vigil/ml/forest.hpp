@@ -67,10 +67,11 @@ public:
     // verdict that needs only the cheap explanation walks the forest once.
     float path_contributions_and_margin(std::span<const float> row, std::span<float> out) const;
 
-    // predict_margin and path_contributions_and_margin run an AVX2 walk (8 trees per vector,
-    // gathers) when the CPU has AVX2, checked once when the model is loaded; otherwise, or after
-    // set_avx2_walk(false), the portable scalar walk. Both give bit-identical results. Not
-    // thread-safe against concurrent calls: switch before sharing the Forest (tests, benchmarks).
+    // predict_margin (and so predict_proba and the batches) runs an AVX2 walk (8 trees per
+    // vector, gathers) when the CPU has AVX2, checked once when the model is loaded; otherwise, or
+    // after set_avx2_walk(false), the portable scalar walk. Both give bit-identical margins. The
+    // attribution walks stay scalar (faster on the target CPU). Not thread-safe against concurrent
+    // calls: switch before sharing the Forest (tests, benchmarks).
     bool avx2_walk() const { return avx2_walk_; }
     // Returns whether the AVX2 walk is on afterwards (it stays off on a CPU without AVX2).
     bool set_avx2_walk(bool on);
@@ -117,10 +118,10 @@ private:
     void pack_for_prediction();
     void build_attribution_walk();  // fills walk_, walk_roots_ and walk_block_depth_ (needs node_mean_)
     float walk_with_attribution(const float* x, float* contrib) const;  // the lock-step Saabas walk
-    // The same walks over the same layouts with 8 trees per AVX2 vector (forest_walk_avx2.cpp).
-    float predict_margin_avx2(const float* x) const;  // needs packed_ and num_features() <= kMaxAvx2PredictFeatures
+    // predict_margin's walk over packed_ with 8 trees per AVX2 vector (forest_walk_avx2.cpp);
+    // needs packed_ and num_features() <= kMaxAvx2PredictFeatures (its split row is on the stack).
+    float predict_margin_avx2(const float* x) const;
     static constexpr size_t kMaxAvx2PredictFeatures = 256;
-    float walk_with_attribution_avx2(const float* x, float* contrib) const;
     static bool cpu_has_avx2();
     void build_shap_program();  // fills shap_* and max_tree_nodes_
     void init_shap_tables();    // Gauss-Legendre rule for shap_values (tree_shap.cpp)
@@ -182,7 +183,7 @@ private:
     float base_margin_ = 0.0f;
     float expected_margin_ = 0.0f;      // base margin + sum of root means: the SHAP bias
     int max_depth_ = 0;
-    bool avx2_walk_ = false;  // run the *_avx2 walks (CPU support checked at load)
+    bool avx2_walk_ = false;  // predict_margin runs predict_margin_avx2 (CPU support checked at load)
     // Gauss-Legendre rule on (0, 1) for shap_values_fast, padded to a multiple of 4 nodes:
     // t | 1 - t | -1 / (1 - t) | weight, each block the padded length.
     std::vector<float> gauss_rule_;
