@@ -2,7 +2,9 @@
 // run. The model is ~300 trees of depth 6 over 64 features, trained at start-up on seeded
 // synthetic data (or VIGIL_BENCH_MODEL=path/to/xgboost.json to use a saved model instead;
 // VIGIL_BENCH_SAVE_MODEL=path saves the trained one).
-// After the runs a table of ratios (XGBoost time / native time) is printed.
+// After the runs a table of ratios (XGBoost time / native time) is printed, and scalar / AVX2 walk
+// for the *Scalar twins (same model pinned to the portable walk; with
+// --benchmark_enable_random_interleaving=true one run is an A/B test on a busy machine).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>

@@ -35,25 +35,6 @@ VIGIL_AVX2 inline void gather_node_heads(const void* base, __m256i at, __m256& v
     bits = _mm256_castps_si256(_mm256_shuffle_ps(a, c, _MM_SHUFFLE(3, 1, 3, 1)));
 }
 
-// The row twice, NaN -> -inf in [0, F) and -> +inf in [F, 2F) (see Forest::fill_split_row).
-VIGIL_AVX2 void fill_split_row_avx2(const float* x, size_t f, float* xx) {
-    const __m256 neg_inf = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
-    const __m256 pos_inf = _mm256_set1_ps(std::numeric_limits<float>::infinity());
-    size_t j = 0;
-    for (; j + 8 <= f; j += 8) {
-        const __m256 v = _mm256_loadu_ps(x + j);
-        const __m256 missing = _mm256_cmp_ps(v, v, _CMP_UNORD_Q);
-        _mm256_storeu_ps(xx + j, _mm256_blendv_ps(v, neg_inf, missing));
-        _mm256_storeu_ps(xx + f + j, _mm256_blendv_ps(v, pos_inf, missing));
-    }
-    for (; j < f; ++j) {
-        const float v = x[j];
-        const bool missing = v != v;
-        xx[j] = missing ? -std::numeric_limits<float>::infinity() : v;
-        xx[f + j] = missing ? std::numeric_limits<float>::infinity() : v;
-    }
-}
-
 // Sums 8 lanes' leaf values into the margin one by one, in tree order (XGBoost's order).
 VIGIL_AVX2 inline float add_in_order(float margin, __m256 values) {
     alignas(32) float v[8];
@@ -110,7 +91,7 @@ bool Forest::cpu_has_avx2() {
 
 VIGIL_AVX2 float Forest::predict_margin_avx2(const float* x) const {
     alignas(32) float xx[2 * kMaxAvx2PredictFeatures];
-    fill_split_row_avx2(x, num_features_, xx);
+    fill_split_row(x, xx);
     const int* packed = reinterpret_cast<const int*>(packed_.data());
     const uint32_t* roots = tree_roots_.data();
     const size_t num_trees = tree_roots_.size();
