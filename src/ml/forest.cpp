@@ -231,15 +231,24 @@ Result<Forest> Forest::parse_xgboost_json(std::string_view json_text) {
     f.pack_for_prediction();
     f.build_shap_program();
     f.build_attribution_walk();
-    for (size_t t = 0; t + kLanes <= f.tree_depth_.size(); t += kLanes)
-        f.block_depth_.push_back(*std::max_element(f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t),
-                                                   f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t + kLanes)));
+    // Whole blocks, then the tail's block (only the AVX2 walk, which pads it, walks the tail as a block).
+    for (size_t t = 0; t < f.tree_depth_.size(); t += kLanes)
+        f.block_depth_.push_back(*std::max_element(
+            f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t),
+            f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(std::min(t + kLanes, f.tree_depth_.size()))));
+    if (!f.packed_.empty()) {
+        // The AVX2 walk's roots: whole blocks, the lanes past the last tree on a padding leaf.
+        f.packed_.push_back({0.0f, 0u});
+        f.packed_roots_ = f.tree_roots_;
+        f.packed_roots_.resize((f.tree_roots_.size() + kLanes - 1) / kLanes * kLanes,
+                               static_cast<uint32_t>(f.packed_.size() - 1));
+    }
     f.init_shap_tables();
     f.set_avx2_walk(true);
     return f;
 }
 
-float Forest::tree_margin(uint32_t root, const float* row) const {
+inline float Forest::tree_margin(uint32_t root, const float* row) const {
     const Node* nodes = nodes_.data();
     const Node* n = nodes + root;
     while (n->left != 0) {

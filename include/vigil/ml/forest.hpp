@@ -135,7 +135,7 @@ private:
     size_t max_tree_nodes_ = 0;
     std::vector<uint32_t> tree_roots_;  // index of each tree's root in nodes_
     std::vector<uint8_t> tree_depth_;   // depth of each tree (edges on the longest path)
-    std::vector<uint8_t> block_depth_;  // max depth of each block of kLanes consecutive trees
+    std::vector<uint8_t> block_depth_;  // max depth of each block of kLanes consecutive trees, tail included
     static constexpr size_t kLanes = 8;  // trees traversed together in predict_margin
     // 8-byte copy of the node array for prediction only (half the cache footprint): value, and
     // bits = left-child offset from this node (16 bits, 0 = leaf) | slot << 16, where slot is the
@@ -145,7 +145,8 @@ private:
         float value;
         uint32_t bits;
     };
-    std::vector<PackedNode> packed_;
+    std::vector<PackedNode> packed_;  // plus one padding leaf at the end
+    std::vector<uint32_t> packed_roots_;  // tree_roots_ padded to whole blocks with the padding leaf
     // 16-byte node for path attribution: one load per step brings the split, the child offset
     // and the mean change of both edges out of it, so each step touches one cache line (instead
     // of a packed node and a delta in two arrays) and needs nothing carried from the last step.
