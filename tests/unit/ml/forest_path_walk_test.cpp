@@ -249,13 +249,14 @@ uint32_t bits(float v) {
     return b;
 }
 
-// predict_margin's AVX2 walk (4 blocks of 8 trees at a time, then single blocks, then the tail
-// trees one by one) against the scalar walk: trees of depths 0 to 4 mixed in every block and
-// group, missing values going left and right, infinities, tail lengths 0 to 7. Both must also
-// equal the reference and the attribution walk's margin.
+// predict_margin's AVX2 walk (groups of 4 blocks of 8 trees, a last group of 1 to 4 blocks, the
+// tail block padded) against the scalar walk (whole blocks, then the tail trees one by one):
+// trees of depths 0 to 4 mixed in every block and group, missing values going left and right,
+// infinities, tails of 0 to 7 trees. Both must also equal the reference and the attribution
+// walk's margin.
 TEST(ForestPathWalk, Avx2AndScalarPredictWalksGiveTheSameMarginBits) {
     const auto rows = grid_rows();
-    for (size_t count : {1u, 7u, 8u, 13u, 31u, 32u, 33u, 40u, 47u, 64u, 70u}) {
+    for (size_t count : {1u, 7u, 8u, 13u, 21u, 31u, 32u, 33u, 40u, 47u, 53u, 64u, 70u}) {
         const auto trees = forest_of(count);
         auto simd = Forest::parse_xgboost_json(model_json(trees, 3));
         ASSERT_TRUE(simd) << simd.error().message;

@@ -1,5 +1,5 @@
-// The AVX2 and scalar forest walks on the bundled URL model (models/url/model.json: 300 trees, so
-// a tail of 4 trees past the last 8-tree block) over real feature rows: every 25th URL of the
+// The AVX2 and scalar forest walks on the bundled URL model (models/url/model.json; its tree count
+// is not a multiple of 8, so the AVX2 walk pads a tail block) over real feature rows: every 25th URL of the
 // PhishStorm-style set through the production feature extractor, each row also with a rotating
 // quarter of its features missing and with every feature missing. Margins must be bit-identical
 // between the walks and equal to the attribution walk's margin.
