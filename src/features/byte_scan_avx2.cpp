@@ -124,7 +124,7 @@ VIGIL_AVX2_INLINE uint64_t join(uint32_t lo, uint32_t hi) { return uint64_t{lo} 
 
 }  // namespace
 
-VIGIL_AVX2 void scan_bytes_avx2(const char* u, size_t n, const ByteRegions& r, ByteScan& out) {
+VIGIL_AVX2 void scan_bytes_avx2(const char* u, size_t n, const ByteRegions& r, ByteScan& out, ByteMasks masks) {
     out = ByteScan{};
     LongestRun repeat, digit_run, pq_token, host_label, consonants;
     LongRuns hex_tokens;
@@ -138,6 +138,7 @@ VIGIL_AVX2 void scan_bytes_avx2(const char* u, size_t n, const ByteRegions& r, B
         const uint64_t valid = n - base >= 64 ? ~0ULL : _bzhi_u64(~0ULL, static_cast<unsigned>(n - base));
         const uint64_t digit = join(a.digit, b.digit) & valid;
         const uint64_t letter = join(a.letter, b.letter) & valid;
+        masks.alnum[base / 64] = digit | letter;
         out.digits += popcount(digit);
         out.letters += popcount(letter);
         out.upper += popcount(join(a.upper, b.upper) & valid);
@@ -174,6 +175,7 @@ VIGIL_AVX2 void scan_bytes_avx2(const char* u, size_t n, const ByteRegions& r, B
         }
 
         const uint64_t dot = counted[kDot];
+        masks.dot[base / 64] = dot;
         const uint64_t after_dot = (dot << 1) | dot_carry;
         dot_carry = dot >> 63;
         const uint64_t host = region_bits(base, r.host_begin, r.host_end);

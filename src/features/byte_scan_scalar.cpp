@@ -32,8 +32,13 @@ constexpr std::array<uint8_t, 256> kCountedIndex = make_counted_index();
 
 }  // namespace
 
-void scan_bytes_scalar(const char* u, size_t n, const ByteRegions& r, ByteScan& out) {
+void scan_bytes_scalar(const char* u, size_t n, const ByteRegions& r, ByteScan& out, ByteMasks masks) {
     out = ByteScan{};
+    for (size_t w = 0; w < byte_mask_words(n); ++w) masks.alnum[w] = masks.dot[w] = 0;
+    for (size_t i = 0; i < n; ++i) {
+        masks.alnum[i / 64] |= uint64_t{is_alnum(u[i])} << (i % 64);
+        masks.dot[i / 64] |= uint64_t{u[i] == '.'} << (i % 64);
+    }
     std::array<uint32_t, kCountedBytes.size() + 1> counted{};
     uint64_t packed = 0;
     size_t hex_tokens = 0, repeat_run = 0, max_repeat = 0, hex_run = 0, digit_run = 0, max_digit_run = 0;

@@ -3,6 +3,7 @@
 #include "byte_classes.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -252,7 +253,48 @@ private:
     std::array<char, kLead + kCapacity + kByteScanPadding> buf_;
     size_t size_ = 0;
     bool truncated_ = false;
+
+public:
+    // Filled by the byte scan.
+    std::array<uint64_t, byte_mask_words(kCapacity)> alnum_bits;
+    std::array<uint64_t, byte_mask_words(kCapacity)> dot_bits;
+    ByteMasks masks() { return {alnum_bits.data(), dot_bits.data()}; }
 };
+
+// Calls on_run(begin, end) for each maximal run of set bits within [from, to) (bits past `to` are 0
+// or ignored).
+template <class F>
+void for_each_run(const uint64_t* words, size_t from, size_t to, F&& on_run) {
+    const size_t word_count = byte_mask_words(to);
+    size_t i = from;
+    while (i < to) {
+        size_t w = i / 64;
+        uint64_t m = words[w] & (~0ULL << (i % 64));
+        while (m == 0 && ++w < word_count) m = words[w];
+        if (m == 0) return;
+        const size_t begin = w * 64 + static_cast<size_t>(std::countr_zero(m));
+        if (begin >= to) return;
+        uint64_t z = ~words[w] & (~0ULL << (begin % 64));
+        while (z == 0 && ++w < word_count) z = ~words[w];
+        const size_t end = z == 0 ? to : std::min(to, w * 64 + static_cast<size_t>(std::countr_zero(z)));
+        on_run(begin, end);
+        i = end;
+    }
+}
+
+// Calls on_bit(i) for each set bit i in [from, to).
+template <class F>
+void for_each_bit(const uint64_t* words, size_t from, size_t to, F&& on_bit) {
+    for (size_t w = from / 64; w < byte_mask_words(to); ++w) {
+        uint64_t m = words[w];
+        if (w == from / 64) m &= ~0ULL << (from % 64);
+        for (; m != 0; m &= m - 1) {
+            const size_t i = w * 64 + static_cast<size_t>(std::countr_zero(m));
+            if (i >= to) return;
+            on_bit(i);
+        }
+    }
+}
 
 }  // namespace
 
@@ -371,16 +413,19 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     // One classification pass over U (AVX2 when the CPU has it), then the entropies.
     s.pad();
     ByteScan bytes;
-    scan_bytes_(s.data(), all.size(), ByteRegions{host_begin, host_end, pq_begin, path_end}, bytes);
     if (s.truncated()) {  // never seen in practice: the host's figures come from the host itself
         ByteScan of_host;
-        scan_bytes_scalar(host.data(), host.size(), ByteRegions{0, host.size(), host.size(), host.size()}, of_host);
+        scan_bytes_scalar(host.data(), host.size(), ByteRegions{0, host.size(), host.size(), host.size()}, of_host,
+                          s.masks());
+        scan_bytes_(s.data(), all.size(), ByteRegions{host_begin, host_end, pq_begin, path_end}, bytes, s.masks());
         bytes.host_dots = of_host.host_dots;
         bytes.host_hyphens = of_host.host_hyphens;
         bytes.host_digits = of_host.host_digits;
         bytes.longest_host_label = of_host.longest_host_label;
         bytes.host_max_consonant_run = of_host.host_max_consonant_run;
         bytes.punycode_labels = of_host.punycode_labels;
+    } else {
+        scan_bytes_(s.data(), all.size(), ByteRegions{host_begin, host_end, pq_begin, path_end}, bytes, s.masks());
     }
     const Entropies entropy = entropies(all, host_begin, host_end, pq_begin);
     const size_t digits = bytes.digits;
@@ -453,8 +498,15 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
 
     size_t brand_sub = 0, brand_pq = 0;
     brands_.for_each_brand(sub, [&](std::string_view brand, size_t, size_t) { brand_sub += brand != label; });
-    // Paths and queries can be long: whole tokens only, one hash probe each.
-    brands_.for_each_brand_token(pq, [&](std::string_view brand, size_t, size_t) { brand_pq += brand != label; });
+    // Paths and queries can be long: whole tokens only (runs of the scan's alphanumeric mask), one
+    // hash probe each, as BrandList::for_each_brand_token does.
+    for_each_run(s.alnum_bits.data(), pq_begin, all.size(), [&](size_t begin, size_t end) {
+        const std::string_view token = all.substr(begin, end - begin);
+        if (!brands_.is_brand_token(token)) return;
+        char lowered[64];  // brand tokens are at most 64 bytes
+        for (size_t k = 0; k < token.size(); ++k) lowered[k] = static_cast<char>(token[k] | 0x20);
+        brand_pq += std::string_view(lowered, token.size()) != label;
+    });
     f[kBrandInSubdomain] = static_cast<float>(brand_sub);
     f[kBrandInPathQuery] = static_cast<float>(brand_pq);
     const size_t reg_rank = is_ip ? 0 : brands_.rank(reg);
@@ -561,15 +613,14 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
         tld_tokens += in_table(kTldTokens, sub.substr(start, dot - start));
         start = dot + 1;
     }
-    for (size_t i = 0; i < pq.size(); ++i) {
-        if (pq[i] != '.') continue;
+    for_each_bit(s.dot_bits.data(), pq_begin, all.size(), [&](size_t i) {  // the dots of the path and query
         size_t j = i + 1;
-        while (j < pq.size() && is_letter(pq[j]) && j - i <= 3) ++j;
-        if (j - i - 1 < 2 || j - i - 1 > 3 || (j < pq.size() && is_alnum(pq[j]))) continue;
+        while (j < all.size() && is_letter(all[j]) && j - i <= 3) ++j;
+        if (j - i - 1 < 2 || j - i - 1 > 3 || (j < all.size() && is_alnum(all[j]))) return;
         char buf[3];
-        for (size_t k = i + 1; k < j; ++k) buf[k - i - 1] = lower(pq[k]);
+        for (size_t k = i + 1; k < j; ++k) buf[k - i - 1] = lower(all[k]);
         tld_tokens += in_table(kTldTokens, std::string_view(buf, j - i - 1));
-    }
+    });
     f[kTldTokenOutsideSuffix] = static_cast<float>(tld_tokens);
 
     if (!is_ip && reg_rank == 0) {

@@ -43,12 +43,21 @@ struct ByteScan {
     bool operator==(const ByteScan&) const = default;
 };
 
+// Per-byte bit masks of U kept for later scans (bit i of word i / 64 is byte i; bits past n are 0):
+// where the ASCII letters and digits are (tokens) and where the dots are. Each needs
+// byte_mask_words(n) words.
+struct ByteMasks {
+    uint64_t* alnum = nullptr;
+    uint64_t* dot = nullptr;
+};
+inline constexpr size_t byte_mask_words(size_t n) { return (n + 63) / 64; }
+
 // Both read u[0, n). The AVX2 one also reads u[-1] and u[n, n + kByteScanPadding), which must be
 // readable, the latter zero.
 inline constexpr size_t kByteScanPadding = 96;
-using ScanBytesFn = void (*)(const char* u, size_t n, const ByteRegions& regions, ByteScan& out);
-void scan_bytes_scalar(const char* u, size_t n, const ByteRegions& regions, ByteScan& out);
-void scan_bytes_avx2(const char* u, size_t n, const ByteRegions& regions, ByteScan& out);
+using ScanBytesFn = void (*)(const char* u, size_t n, const ByteRegions& regions, ByteScan& out, ByteMasks masks);
+void scan_bytes_scalar(const char* u, size_t n, const ByteRegions& regions, ByteScan& out, ByteMasks masks);
+void scan_bytes_avx2(const char* u, size_t n, const ByteRegions& regions, ByteScan& out, ByteMasks masks);
 // This CPU runs scan_bytes_avx2 (AVX2, BMI1/2, POPCNT).
 bool byte_scan_avx2_supported();
 // scan_bytes_avx2 when supported, else scan_bytes_scalar.

@@ -83,8 +83,18 @@ std::string describe(const ByteScan& s) {
 void expect_same_scan(std::string_view text, const ByteRegions& r) {
     const Padded p(text);
     ByteScan scalar, avx2;
-    features::scan_bytes_scalar(p.data(), p.size(), r, scalar);
-    features::scan_bytes_avx2(p.data(), p.size(), r, avx2);
+    const size_t words = features::byte_mask_words(p.size());
+    std::vector<uint64_t> alnum_a(words, 0x5555), dot_a(words, 0x5555), alnum_b(words, 0xAAAA), dot_b(words, 0xAAAA);
+    features::scan_bytes_scalar(p.data(), p.size(), r, scalar, {alnum_a.data(), dot_a.data()});
+    features::scan_bytes_avx2(p.data(), p.size(), r, avx2, {alnum_b.data(), dot_b.data()});
+    ASSERT_EQ(alnum_a, alnum_b) << "alphanumeric masks differ, " << text.size() << " bytes";
+    ASSERT_EQ(dot_a, dot_b) << "dot masks differ, " << text.size() << " bytes";
+    for (size_t i = 0; i < p.size(); ++i) {
+        const char c = p.data()[i];
+        const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        ASSERT_EQ((alnum_a[i / 64] >> (i % 64)) & 1, alnum ? 1u : 0u) << i;
+        ASSERT_EQ((dot_a[i / 64] >> (i % 64)) & 1, c == '.' ? 1u : 0u) << i;
+    }
     ASSERT_EQ(scalar, avx2) << "input (" << text.size() << " bytes) regions " << r.host_begin << "," << r.host_end
                             << "," << r.pq_begin << "," << r.path_end << "\nscalar: " << describe(scalar)
                             << "\navx2:   " << describe(avx2);
