@@ -196,20 +196,25 @@ Entropies entropies(std::string_view all, size_t host_begin, size_t host_end, si
         return {hist_host.entropy(), hist_pq.entropy(), hist_all.entropy()};
     }
     const auto& step = c_log_c_steps();
-    uint16_t n_all[256] = {}, n_region[256] = {};  // host and path+query never share a byte position
+    // Per byte value: its count in U (low 16 bits) and in the current region, host then path +
+    // query (high 16 bits): one load and one store per byte for both histograms.
+    uint32_t counts[256] = {};
     int64_t s_all = 0, s_host = 0, s_pq = 0;
     const auto* p = reinterpret_cast<const unsigned char*>(all.data());
-    for (size_t i = 0; i < host_begin; ++i) s_all += step[n_all[p[i]]++];
+    for (size_t i = 0; i < host_begin; ++i) s_all += step[counts[p[i]]++ & 0xFFFF];
     for (size_t i = host_begin; i < host_end; ++i) {
-        s_all += step[n_all[p[i]]++];
-        s_host += step[n_region[p[i]]++];
+        const uint32_t c = counts[p[i]];
+        counts[p[i]] = c + 0x10001;
+        s_all += step[c & 0xFFFF];
+        s_host += step[c >> 16];
     }
-    for (size_t i = host_end; i < pq_begin; ++i) s_all += step[n_all[p[i]]++];
-    // The host's counts are done: reuse the region array for the path + query.
-    for (size_t i = host_begin; i < host_end; ++i) n_region[p[i]] = 0;
+    for (size_t i = host_end; i < pq_begin; ++i) s_all += step[counts[p[i]]++ & 0xFFFF];
+    for (size_t i = host_begin; i < host_end; ++i) counts[p[i]] &= 0xFFFF;  // the host's region counts
     for (size_t i = pq_begin; i < all.size(); ++i) {
-        s_all += step[n_all[p[i]]++];
-        s_pq += step[n_region[p[i]]++];
+        const uint32_t c = counts[p[i]];
+        counts[p[i]] = c + 0x10001;
+        s_all += step[c & 0xFFFF];
+        s_pq += step[c >> 16];
     }
     e.host = entropy_from_fixed(s_host, host_end - host_begin);
     e.path_query = entropy_from_fixed(s_pq, all.size() - pq_begin);
