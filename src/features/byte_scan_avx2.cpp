@@ -78,7 +78,7 @@ struct LongRuns {
 
 // Per-byte masks of 32 bytes.
 struct Masks32 {
-    uint32_t digit, letter, upper, hex, non_ascii, consonant, repeat, embedded, x;
+    uint32_t digit, letter, upper, hex, non_ascii, vowel, consonant, repeat, embedded, x, semicolon;
     std::array<uint32_t, kCountedBytes.size()> counted;
 };
 
@@ -102,10 +102,13 @@ VIGIL_AVX2_INLINE void classify(const char* p, Masks32& m) {
     m.upper = bits(upper);
     m.hex = bits(_mm256_or_si256(digit, in_range(folded, 'a', 'f')));
     m.non_ascii = bits(v);
-    const __m256i vowel_or_y = _mm256_or_si256(
-        _mm256_or_si256(_mm256_or_si256(eq(v, 'a'), eq(v, 'e')), _mm256_or_si256(eq(v, 'i'), eq(v, 'o'))),
-        _mm256_or_si256(eq(v, 'u'), eq(v, 'y')));
-    m.consonant = bits(_mm256_andnot_si256(vowel_or_y, lower));
+    // Vowels of either case; consonants are lower-case letters other than aeiouy.
+    const __m256i vowel = _mm256_or_si256(
+        _mm256_or_si256(_mm256_or_si256(eq(folded, 'a'), eq(folded, 'e')), _mm256_or_si256(eq(folded, 'i'), eq(folded, 'o'))),
+        eq(folded, 'u'));
+    m.vowel = bits(vowel);
+    m.consonant = bits(_mm256_andnot_si256(_mm256_or_si256(vowel, eq(v, 'y')), lower));
+    m.semicolon = bits(eq(v, ';'));
     m.repeat = bits(_mm256_cmpeq_epi8(v, load(p - 1)));
     for (size_t k = 0; k < kCountedBytes.size(); ++k) m.counted[k] = bits(eq(v, kCountedBytes[k]));
     // "http" and "www." (any case) starting here.
@@ -130,7 +133,7 @@ VIGIL_AVX2 void scan_bytes_avx2(const char* u, size_t n, const ByteRegions& r, B
     LongRuns hex_tokens;
     uint64_t slash_carry = 0;  // the previous word's last byte was '/'
     uint64_t dot_carry = 0;    // ... was '.'
-    constexpr size_t kDot = 0, kHyphen = 1, kSlash = 3, kPercent = 9;
+    constexpr size_t kDot = 0, kHyphen = 1, kSlash = 3, kEquals = 5, kAmpersand = 6, kPercent = 9;
     for (size_t base = 0; base < n; base += 64) {
         Masks32 a, b;
         classify(u + base, a);
@@ -176,6 +179,8 @@ VIGIL_AVX2 void scan_bytes_avx2(const char* u, size_t n, const ByteRegions& r, B
 
         const uint64_t dot = counted[kDot];
         masks.dot[base / 64] = dot;
+        masks.separator[base / 64] = counted[kAmpersand] | (join(a.semicolon, b.semicolon) & valid);
+        masks.equals[base / 64] = counted[kEquals];
         const uint64_t after_dot = (dot << 1) | dot_carry;
         dot_carry = dot >> 63;
         const uint64_t host = region_bits(base, r.host_begin, r.host_end);
@@ -190,6 +195,12 @@ VIGIL_AVX2 void scan_bytes_avx2(const char* u, size_t n, const ByteRegions& r, B
             for (uint64_t x = join(a.x, b.x) & starts; x != 0; x &= x - 1) {
                 const size_t i = base + static_cast<size_t>(std::countr_zero(x));
                 out.punycode_labels += i + 3 < r.host_end && u[i + 1] == 'n' && u[i + 2] == '-' && u[i + 3] == '-';
+            }
+            if (const uint64_t label = region_bits(base, r.label_begin, r.label_end); label != 0) {
+                out.label_vowels += popcount(join(a.vowel, b.vowel) & label);
+                out.label_letters += popcount(letter & label);
+                out.label_digits += popcount(digit & label);
+                out.label_hyphens += popcount(counted[kHyphen] & label);
             }
         } else {
             // Runs stop where the region stops.

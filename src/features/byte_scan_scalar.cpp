@@ -34,10 +34,12 @@ constexpr std::array<uint8_t, 256> kCountedIndex = make_counted_index();
 
 void scan_bytes_scalar(const char* u, size_t n, const ByteRegions& r, ByteScan& out, ByteMasks masks) {
     out = ByteScan{};
-    for (size_t w = 0; w < byte_mask_words(n); ++w) masks.alnum[w] = masks.dot[w] = 0;
+    for (size_t w = 0; w < byte_mask_words(n); ++w) masks.alnum[w] = masks.dot[w] = masks.separator[w] = masks.equals[w] = 0;
     for (size_t i = 0; i < n; ++i) {
         masks.alnum[i / 64] |= uint64_t{is_alnum(u[i])} << (i % 64);
         masks.dot[i / 64] |= uint64_t{u[i] == '.'} << (i % 64);
+        masks.separator[i / 64] |= uint64_t{u[i] == '&' || u[i] == ';'} << (i % 64);
+        masks.equals[i / 64] |= uint64_t{u[i] == '='} << (i % 64);
     }
     std::array<uint32_t, kCountedBytes.size() + 1> counted{};
     uint64_t packed = 0;
@@ -120,6 +122,13 @@ void scan_bytes_scalar(const char* u, size_t n, const ByteRegions& r, ByteScan& 
                                host[k + 2] == '-' && host[k + 3] == '-';
     }
     out.longest_host_label = static_cast<uint32_t>(longest_label);
+    for (size_t k = std::min(r.label_begin, n); k < std::min(r.label_end, n); ++k) {
+        const uint8_t cls = kClass[static_cast<unsigned char>(u[k])];
+        out.label_vowels += (cls & kVowel) != 0;
+        out.label_letters += (cls & (kLower | kUpper)) != 0;
+        out.label_digits += (cls & kDigit) != 0;
+        out.label_hyphens += u[k] == '-';
+    }
     out.host_max_consonant_run = static_cast<uint32_t>(best_cons);
 }
 

@@ -263,7 +263,9 @@ public:
     // Filled by the byte scan.
     std::array<uint64_t, byte_mask_words(kCapacity)> alnum_bits;
     std::array<uint64_t, byte_mask_words(kCapacity)> dot_bits;
-    ByteMasks masks() { return {alnum_bits.data(), dot_bits.data()}; }
+    std::array<uint64_t, byte_mask_words(kCapacity)> separator_bits;
+    std::array<uint64_t, byte_mask_words(kCapacity)> equals_bits;
+    ByteMasks masks() { return {alnum_bits.data(), dot_bits.data(), separator_bits.data(), equals_bits.data()}; }
 };
 
 // Calls on_run(begin, end) for each maximal run of set bits within [from, to) (bits past `to` are 0
@@ -285,6 +287,16 @@ void for_each_run(const uint64_t* words, size_t from, size_t to, F&& on_run) {
         on_run(begin, end);
         i = end;
     }
+}
+
+// The first set bit in [from, to), or `to`.
+size_t first_bit(const uint64_t* words, size_t from, size_t to) {
+    for (size_t w = from / 64; w < byte_mask_words(to); ++w) {
+        uint64_t m = words[w];
+        if (w == from / 64) m &= ~0ULL << (from % 64);
+        if (m != 0) return std::min(to, w * 64 + static_cast<size_t>(std::countr_zero(m)));
+    }
+    return to;
 }
 
 // Calls on_bit(i) for each set bit i in [from, to).
@@ -417,11 +429,18 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
 
     // One classification pass over U (AVX2 when the CPU has it), then the entropies.
     s.pad();
+    // Where the registrable label lies in the host (it is a part of it; empty for IP hosts).
+    const auto address = [](const char* p) { return reinterpret_cast<uintptr_t>(p); };
+    const bool label_in_host_bytes = !label.empty() && address(label.data()) >= address(host.data()) &&
+                                     address(label.data()) + label.size() <= address(host.data()) + host.size();
+    const size_t label_in_host = label_in_host_bytes ? address(label.data()) - address(host.data()) : 0;
+    const size_t label_length = label_in_host_bytes ? label.size() : 0;
     ByteScan bytes;
     if (s.truncated()) {  // never seen in practice: the host's figures come from the host itself
         ByteScan of_host;
-        scan_bytes_scalar(host.data(), host.size(), ByteRegions{0, host.size(), host.size(), host.size()}, of_host,
-                          s.masks());
+        scan_bytes_scalar(host.data(), host.size(),
+                          ByteRegions{0, host.size(), host.size(), host.size(), label_in_host, label_in_host + label_length},
+                          of_host, s.masks());
         scan_bytes_(s.data(), all.size(), ByteRegions{host_begin, host_end, pq_begin, path_end}, bytes, s.masks());
         bytes.host_dots = of_host.host_dots;
         bytes.host_hyphens = of_host.host_hyphens;
@@ -429,19 +448,24 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
         bytes.longest_host_label = of_host.longest_host_label;
         bytes.host_max_consonant_run = of_host.host_max_consonant_run;
         bytes.punycode_labels = of_host.punycode_labels;
+        bytes.label_vowels = of_host.label_vowels;
+        bytes.label_letters = of_host.label_letters;
+        bytes.label_digits = of_host.label_digits;
+        bytes.label_hyphens = of_host.label_hyphens;
     } else {
-        scan_bytes_(s.data(), all.size(), ByteRegions{host_begin, host_end, pq_begin, path_end}, bytes, s.masks());
+        scan_bytes_(s.data(), all.size(),
+                    ByteRegions{host_begin, host_end, pq_begin, path_end, host_begin + label_in_host,
+                                host_begin + label_in_host + label_length},
+                    bytes, s.masks());
     }
     const Entropies entropy = entropies(all, host_begin, host_end, pq_begin);
     const size_t digits = bytes.digits;
     const size_t letters = bytes.letters;
     const size_t upper = bytes.upper;
     const size_t non_ascii = bytes.non_ascii;
-    const auto counted = [&](char c) {
-        for (size_t k = 0; k < kCountedBytes.size(); ++k) {
-            if (kCountedBytes[k] == c) return bytes.counted[k];
-        }
-        return 0u;
+    const auto counted = [&](char c) {  // constant-folded: c is always a literal of kCountedBytes
+        return bytes.counted[static_cast<size_t>(std::find(kCountedBytes.begin(), kCountedBytes.end(), c) -
+                                                 kCountedBytes.begin())];
     };
 
     const float n = static_cast<float>(all.size());
@@ -554,9 +578,22 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     }
 
     size_t params = 0, longest_value = 0;
-    if (u.has_query) {
-        // Parameters split at '&' or ';'; a value is what follows a parameter's first '='. One
-        // scan (find_first_of would call memchr once per byte).
+    if (u.has_query && !s.truncated()) {
+        // Parameters split at '&' or ';'; a value is what follows a parameter's first '='. From the
+        // scan's masks: one step per parameter.
+        const size_t query_begin = path_end + 1;
+        size_t start = query_begin;
+        const auto parameter = [&](size_t end) {
+            if (end > start) {
+                ++params;
+                const size_t eq = first_bit(s.equals_bits.data(), start, end);
+                longest_value = std::max(longest_value, eq == end ? 0 : end - eq - 1);
+            }
+            start = end + 1;
+        };
+        for_each_bit(s.separator_bits.data(), query_begin, all.size(), parameter);
+        parameter(all.size());
+    } else if (u.has_query) {
         size_t start = 0, eq = std::string_view::npos;
         for (size_t i = 0; i <= query.size(); ++i) {
             const char c = i < query.size() ? query[i] : '&';
@@ -585,17 +622,21 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
 
     if (!is_ip) {
         f[kHostMaxConsonantRun] = static_cast<float>(bytes.host_max_consonant_run);
-        size_t vowels = 0, label_letters = 0, label_digits = 0;
-        for (char c : label) {
-            const uint8_t cls = kClass[static_cast<unsigned char>(c)];
-            vowels += (cls & kVowel) != 0;
-            label_letters += (cls & (kLower | kUpper)) != 0;
-            label_digits += (cls & kDigit) != 0;
+        if (!label_in_host_bytes) {  // not expected (the label is cut from the host): count it here
+            bytes.label_vowels = bytes.label_letters = bytes.label_digits = bytes.label_hyphens = 0;
+            for (char c : label) {
+                const uint8_t cls = kClass[static_cast<unsigned char>(c)];
+                bytes.label_vowels += (cls & kVowel) != 0;
+                bytes.label_letters += (cls & (kLower | kUpper)) != 0;
+                bytes.label_digits += (cls & kDigit) != 0;
+                bytes.label_hyphens += c == '-';
+            }
         }
-        f[kRegistrableLabelVowelRatio] =
-            label_letters > 0 ? static_cast<float>(vowels) / static_cast<float>(label_letters) : 0.0f;
-        f[kRegistrableLabelDigitCount] = static_cast<float>(label_digits);
-        f[kRegistrableLabelHyphenCount] = static_cast<float>(count_char(label, '-'));
+        f[kRegistrableLabelVowelRatio] = bytes.label_letters > 0 ? static_cast<float>(bytes.label_vowels) /
+                                                                     static_cast<float>(bytes.label_letters)
+                                                               : 0.0f;
+        f[kRegistrableLabelDigitCount] = static_cast<float>(bytes.label_digits);
+        f[kRegistrableLabelHyphenCount] = static_cast<float>(bytes.label_hyphens);
     }
 
     // "name@domain.tld" in the path or query (victim e-mail in phishing kits' links).

@@ -17,6 +17,8 @@ struct ByteRegions {
     size_t host_end = 0;
     size_t pq_begin = 0;
     size_t path_end = 0;
+    size_t label_begin = 0;  // the registrable label (inside the host)
+    size_t label_end = 0;
 };
 
 // Bytes counted one by one, in this order: . - _ / ? = & @ ~ % +
@@ -39,16 +41,20 @@ struct ByteScan {
     uint32_t longest_host_label = 0;
     uint32_t host_max_consonant_run = 0;  // lower-case consonants (not aeiouy)
     uint32_t punycode_labels = 0;         // labels starting "xn--"
+    // Registrable label only.
+    uint32_t label_vowels = 0, label_letters = 0, label_digits = 0, label_hyphens = 0;
 
     bool operator==(const ByteScan&) const = default;
 };
 
 // Per-byte bit masks of U kept for later scans (bit i of word i / 64 is byte i; bits past n are 0):
-// where the ASCII letters and digits are (tokens) and where the dots are. Each needs
+// ASCII letters and digits (tokens), dots, query separators ('&' or ';') and '='. Each needs
 // byte_mask_words(n) words.
 struct ByteMasks {
     uint64_t* alnum = nullptr;
     uint64_t* dot = nullptr;
+    uint64_t* separator = nullptr;
+    uint64_t* equals = nullptr;
 };
 inline constexpr size_t byte_mask_words(size_t n) { return (n + 63) / 64; }
 
