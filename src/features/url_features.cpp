@@ -196,25 +196,25 @@ Entropies entropies(std::string_view all, size_t host_begin, size_t host_end, si
         return {hist_host.entropy(), hist_pq.entropy(), hist_all.entropy()};
     }
     const auto& step = c_log_c_steps();
-    // Per byte value: its count in U (low 16 bits) and in the current region, host then path +
-    // query (high 16 bits): one load and one store per byte for both histograms.
+    // Per byte value, three 10-bit counts (every count is below 1024 here): in U (bits 0-9), in the
+    // host (10-19) and in the path + query (20-29): one load and one store per byte for two
+    // histograms, and nothing to reset between the regions.
     uint32_t counts[256] = {};
     int64_t s_all = 0, s_host = 0, s_pq = 0;
     const auto* p = reinterpret_cast<const unsigned char*>(all.data());
-    for (size_t i = 0; i < host_begin; ++i) s_all += step[counts[p[i]]++ & 0xFFFF];
+    for (size_t i = 0; i < host_begin; ++i) s_all += step[counts[p[i]]++ & 0x3FF];
     for (size_t i = host_begin; i < host_end; ++i) {
         const uint32_t c = counts[p[i]];
-        counts[p[i]] = c + 0x10001;
-        s_all += step[c & 0xFFFF];
-        s_host += step[c >> 16];
+        counts[p[i]] = c + (1u | 1u << 10);
+        s_all += step[c & 0x3FF];
+        s_host += step[(c >> 10) & 0x3FF];
     }
-    for (size_t i = host_end; i < pq_begin; ++i) s_all += step[counts[p[i]]++ & 0xFFFF];
-    for (size_t i = host_begin; i < host_end; ++i) counts[p[i]] &= 0xFFFF;  // the host's region counts
+    for (size_t i = host_end; i < pq_begin; ++i) s_all += step[counts[p[i]]++ & 0x3FF];
     for (size_t i = pq_begin; i < all.size(); ++i) {
         const uint32_t c = counts[p[i]];
-        counts[p[i]] = c + 0x10001;
-        s_all += step[c & 0xFFFF];
-        s_pq += step[c >> 16];
+        counts[p[i]] = c + (1u | 1u << 20);
+        s_all += step[c & 0x3FF];
+        s_pq += step[c >> 20];
     }
     e.host = entropy_from_fixed(s_host, host_end - host_begin);
     e.path_query = entropy_from_fixed(s_pq, all.size() - pq_begin);
