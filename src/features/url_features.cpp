@@ -271,7 +271,7 @@ public:
 // Calls on_run(begin, end) for each maximal run of set bits within [from, to) (bits past `to` are 0
 // or ignored).
 template <class F>
-void for_each_run(const uint64_t* words, size_t from, size_t to, F&& on_run) {
+__attribute__((always_inline)) inline void for_each_run(const uint64_t* words, size_t from, size_t to, F&& on_run) {
     const size_t word_count = byte_mask_words(to);
     size_t i = from;
     while (i < to) {
@@ -328,6 +328,7 @@ UrlFeatureExtractor::UrlFeatureExtractor(const domain::PublicSuffixList& psl, co
       lookalike_(std::move(lookalike)),
       sensitive_words_(kSensitiveWords),
       scan_bytes_(best_scan_bytes()) {
+    min_sensitive_word_ = std::max<size_t>(1, sensitive_words_.min_length());
     for (std::string_view d : kFreeHosting) host_tables_.insert(d, kFreeHostingBit, /*merge_or=*/true);
     for (std::string_view d : kShorteners) host_tables_.insert(d, kShortenerBit, true);
     for (std::string_view d : kAbusedTlds) host_tables_.insert(d, kAbusedTldBit, true);
@@ -522,20 +523,38 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
         f[kPortNonStandard] = (*u.port != 80 && *u.port != 443) ? 1.0f : 0.0f;
     }
 
-    f[kSensitiveWordsHost] = static_cast<float>(sensitive_words_.count(host));
-    f[kSensitiveWordsPathQuery] = static_cast<float>(sensitive_words_.count(pq));
+    // Sensitive words are letters only: they lie inside the alphanumeric tokens of the scan's mask
+    // (the automaton is back at its root after any other byte), so only tokens at least as long as
+    // the shortest word are run through it. The path and query's tokens are counted below, in the
+    // same walk as their brand tokens.
+    size_t sensitive_pq = 0;
+    if (!s.truncated()) {
+        size_t sensitive_host = 0;
+        for_each_run(s.alnum_bits.data(), host_begin, host_end, [&](size_t begin, size_t end) {
+            if (end - begin >= min_sensitive_word_) {
+                sensitive_host += sensitive_words_.count_in_token(all.substr(begin, end - begin));
+            }
+        });
+        f[kSensitiveWordsHost] = static_cast<float>(sensitive_host);
+    } else {
+        f[kSensitiveWordsHost] = static_cast<float>(sensitive_words_.count(host));
+        sensitive_pq = sensitive_words_.count(pq);
+    }
 
     size_t brand_sub = 0, brand_pq = 0;
     brands_.for_each_brand(sub, [&](std::string_view brand, size_t, size_t) { brand_sub += brand != label; });
     // Paths and queries can be long: whole tokens only (runs of the scan's alphanumeric mask), one
     // hash probe each, as BrandList::for_each_brand_token does.
+    // (With the sensitive words of the path and query: the same tokens.)
     for_each_run(s.alnum_bits.data(), pq_begin, all.size(), [&](size_t begin, size_t end) {
         const std::string_view token = all.substr(begin, end - begin);
+        if (token.size() >= min_sensitive_word_ && !s.truncated()) sensitive_pq += sensitive_words_.count_in_token(token);
         if (!brands_.is_brand_token(token)) return;
         char lowered[64];  // brand tokens are at most 64 bytes
         for (size_t k = 0; k < token.size(); ++k) lowered[k] = static_cast<char>(token[k] | 0x20);
         brand_pq += std::string_view(lowered, token.size()) != label;
     });
+    f[kSensitiveWordsPathQuery] = static_cast<float>(sensitive_pq);
     f[kBrandInSubdomain] = static_cast<float>(brand_sub);
     f[kBrandInPathQuery] = static_cast<float>(brand_pq);
     const size_t reg_rank = is_ip ? 0 : brands_.rank(reg);

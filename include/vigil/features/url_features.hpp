@@ -83,6 +83,7 @@ private:
     const domain::BrandList& brands_;
     std::shared_ptr<const domain::LookalikeDetector> lookalike_;
     domain::KeywordMatcher sensitive_words_;
+    size_t min_sensitive_word_ = 1;
     // Host-suffix tables of docs/features.md (TLD classes, shorteners, free hosting) as flag bits,
     // reverse-hashed so one walk over the last three labels answers all of them.
     domain::FlatStringMap host_tables_{domain::FlatStringMap::KeyHash::kReverse};
