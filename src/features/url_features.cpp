@@ -289,6 +289,14 @@ __attribute__((always_inline)) inline void for_each_run(const uint64_t* words, s
     }
 }
 
+// Position of a byte in kCountedBytes (at compile time).
+consteval size_t counted_index(char c) {
+    for (size_t k = 0; k < kCountedBytes.size(); ++k) {
+        if (kCountedBytes[k] == c) return k;
+    }
+    throw "not a counted byte";
+}
+
 // The first set bit in [from, to), or `to`.
 size_t first_bit(const uint64_t* words, size_t from, size_t to) {
     for (size_t w = from / 64; w < byte_mask_words(to); ++w) {
@@ -464,10 +472,6 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     const size_t letters = bytes.letters;
     const size_t upper = bytes.upper;
     const size_t non_ascii = bytes.non_ascii;
-    const auto counted = [&](char c) {  // constant-folded: c is always a literal of kCountedBytes
-        return bytes.counted[static_cast<size_t>(std::find(kCountedBytes.begin(), kCountedBytes.end(), c) -
-                                                 kCountedBytes.begin())];
-    };
 
     const float n = static_cast<float>(all.size());
     f[kUrlLength] = n;
@@ -479,17 +483,17 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     f[kPublicSuffixLength] = static_cast<float>(suffix.size());
     f[kSubdomainLength] = static_cast<float>(sub.size());
 
-    f[kUrlDotCount] = static_cast<float>(counted('.'));
-    f[kUrlHyphenCount] = static_cast<float>(counted('-'));
-    f[kUrlUnderscoreCount] = static_cast<float>(counted('_'));
-    f[kUrlSlashCount] = static_cast<float>(counted('/'));
-    f[kUrlQuestionCount] = static_cast<float>(counted('?'));
-    f[kUrlEqualsCount] = static_cast<float>(counted('='));
-    f[kUrlAmpersandCount] = static_cast<float>(counted('&'));
-    f[kUrlAtCount] = static_cast<float>(counted('@'));
-    f[kUrlTildeCount] = static_cast<float>(counted('~'));
-    f[kUrlPercentCount] = static_cast<float>(counted('%'));
-    f[kUrlPlusCount] = static_cast<float>(counted('+'));
+    f[kUrlDotCount] = static_cast<float>(bytes.counted[counted_index('.')]);
+    f[kUrlHyphenCount] = static_cast<float>(bytes.counted[counted_index('-')]);
+    f[kUrlUnderscoreCount] = static_cast<float>(bytes.counted[counted_index('_')]);
+    f[kUrlSlashCount] = static_cast<float>(bytes.counted[counted_index('/')]);
+    f[kUrlQuestionCount] = static_cast<float>(bytes.counted[counted_index('?')]);
+    f[kUrlEqualsCount] = static_cast<float>(bytes.counted[counted_index('=')]);
+    f[kUrlAmpersandCount] = static_cast<float>(bytes.counted[counted_index('&')]);
+    f[kUrlAtCount] = static_cast<float>(bytes.counted[counted_index('@')]);
+    f[kUrlTildeCount] = static_cast<float>(bytes.counted[counted_index('~')]);
+    f[kUrlPercentCount] = static_cast<float>(bytes.counted[counted_index('%')]);
+    f[kUrlPlusCount] = static_cast<float>(bytes.counted[counted_index('+')]);
     f[kUrlDigitCount] = static_cast<float>(digits);
     f[kUrlDigitRatio] = n > 0 ? static_cast<float>(digits) / n : 0.0f;
     f[kUrlLetterRatio] = n > 0 ? static_cast<float>(letters) / n : 0.0f;
