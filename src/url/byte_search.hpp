@@ -34,9 +34,19 @@ size_t find_last(const char* p, size_t n, char c);
 // First index in [0, n) whose byte is not in `set`; n when all are.
 size_t find_not_in(const char* p, size_t n, const ByteSet& set);
 
+// Whether p[0, n) is a host already in canonical form for parse()'s fast path: only bytes of
+// `set`, no ".." (the caller checks the first and last bytes), and whether it has an 'x' (a
+// "xn--" label needs one).
+struct PlainHost {
+    bool plain = false;
+    bool has_x = false;
+};
+PlainHost check_plain_host(const char* p, size_t n, const ByteSet& set);
+
 // The byte-by-byte versions (the fallback, and the reference in tests).
 size_t find_any_scalar(const char* p, size_t n, char a, char b, char c, char d);
 size_t find_last_scalar(const char* p, size_t n, char c);
 size_t find_not_in_scalar(const char* p, size_t n, const ByteSet& set);
+PlainHost check_plain_host_scalar(const char* p, size_t n, const ByteSet& set);
 
 }  // namespace vigil::url::detail

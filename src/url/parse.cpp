@@ -128,13 +128,16 @@ Result<uint16_t> parse_port(std::string_view digits) {
 
 // Host name: percent-decoded, dots tidied, IDN to punycode, lower-case, restricted characters.
 // Written into `out` (its capacity is reused when a ParsedUrl is parsed into again).
-Status canonical_name(std::string_view raw, std::string& out) {
+// `has_x` is set to false when the host surely has no "xn--" label (else true).
+Status canonical_name(std::string_view raw, std::string& out, bool& has_x) {
+    has_x = true;
     // Fast path: already lower-case letters, digits, '-', '_' and single inner dots (`raw` lies in
     // parse()'s padded copy of the input).
-    const bool plain = !raw.empty() && raw.front() != '.' && raw.back() != '.' &&
-                       detail::find_not_in(raw.data(), raw.size(), kPlainHost) == raw.size() &&
-                       raw.find("..") == std::string_view::npos;
-    if (plain) {
+    const detail::PlainHost check = !raw.empty() && raw.front() != '.' && raw.back() != '.'
+                                        ? detail::check_plain_host(raw.data(), raw.size(), kPlainHost)
+                                        : detail::PlainHost{};
+    if (check.plain) {
+        has_x = check.has_x;
         out.assign(raw);
         return {};
     }
@@ -271,12 +274,13 @@ Status parse(std::string_view input, ParsedUrl& out) {
         out.host_kind = HostKind::kIPv6;
         out.host_unicode = out.host;
     } else {
-        if (Status name = canonical_name(host_raw, out.host); !name.ok()) return name;
+        bool has_x = true;
+        if (Status name = canonical_name(host_raw, out.host, has_x); !name.ok()) return name;
         if (auto v4 = normalize_ipv4(out.host)) {
             out.host = std::move(*v4);
             out.host_kind = HostKind::kIPv4;
             out.host_unicode = out.host;
-        } else if (domain::has_punycode_label(out.host)) {
+        } else if (has_x && domain::has_punycode_label(out.host)) {
             auto unicode = domain::to_unicode(out.host);
             if (!unicode.ok()) return unicode.error();
             out.host_unicode = std::move(unicode.value());

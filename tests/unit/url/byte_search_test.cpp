@@ -30,6 +30,11 @@ void expect_same(const std::string& s) {
                 << s << " from " << from << " n " << n;
             ASSERT_EQ(find_last(p + from, n, '@'), find_last_scalar(p + from, n, '@')) << s << " from " << from;
             ASSERT_EQ(find_not_in(p + from, n, kSet), find_not_in_scalar(p + from, n, kSet)) << s << " from " << from;
+            const PlainHost a = check_plain_host(p + from, n, kSet), b = check_plain_host_scalar(p + from, n, kSet);
+            ASSERT_EQ(a.plain, b.plain) << s << " from " << from << " n " << n;
+            if (a.plain) {
+                ASSERT_EQ(a.has_x, b.has_x) << s << " from " << from << " n " << n;
+            }
         }
     }
 }
@@ -42,7 +47,7 @@ TEST(ByteSearch, VectorAndScalarAgree) {
         state ^= state << 17;
         return state;
     };
-    static constexpr char kBytes[] = "abcxyz/?#\\@%.:AZ09\x80\xff";
+    static constexpr char kBytes[] = "abcxyz/?#\\@%.:AZ09\x80\xff...";
     for (int iter = 0; iter < 3000; ++iter) {
         const size_t n = next() % 100;
         std::string s(n, 'a');
@@ -67,6 +72,17 @@ TEST(ByteSearch, ExactResults) {
     EXPECT_EQ(find_not_in(buf.data(), s.size(), kSet), 40u);
     EXPECT_EQ(find_not_in(buf.data(), 40, kSet), 40u);
     EXPECT_EQ(find_not_in(buf.data(), 0, kSet), 0u);
+    EXPECT_TRUE(check_plain_host(buf.data(), 40, kSet).plain);
+    EXPECT_FALSE(check_plain_host(buf.data(), 40, kSet).has_x);
+    const std::string dots = "ab..c", end_dot = "abx.";
+    const auto db = padded(dots), eb = padded(end_dot);
+    EXPECT_FALSE(check_plain_host(db.data(), dots.size(), kSet).plain);
+    EXPECT_TRUE(check_plain_host(db.data(), 3, kSet).plain);  // "ab." ends before the second dot
+    EXPECT_TRUE(check_plain_host(eb.data(), end_dot.size(), kSet).has_x);
+    const std::string at32 = std::string(31, 'a') + "..";  // the pair at 31 reads byte 32
+    const auto ab = padded(at32);
+    EXPECT_TRUE(check_plain_host(ab.data(), 32, kSet).plain);
+    EXPECT_FALSE(check_plain_host(ab.data(), 33, kSet).plain);
     const std::string high = "abc\x80";
     const auto hb = padded(high);
     EXPECT_EQ(find_not_in(hb.data(), high.size(), kSet), 3u);  // bytes >= 0x80 are never members
