@@ -24,6 +24,7 @@ VIGIL_AVX2_INLINE uint64_t region_bits(size_t base, size_t a, size_t b) {
     return _bzhi_u64(~0ULL, static_cast<unsigned>(hi)) & ~_bzhi_u64(~0ULL, static_cast<unsigned>(lo));
 }
 
+
 VIGIL_AVX2_INLINE unsigned popcount(uint64_t m) { return static_cast<unsigned>(_mm_popcnt_u64(m)); }
 
 // Longest run of set bits over consecutive words.
@@ -36,8 +37,10 @@ struct LongestRun {
             return;
         }
         best = std::max<uint64_t>(best, carry + static_cast<uint64_t>(std::countr_one(m)));
-        // Longest run inside the word: each step shortens every run by one. Only worth it when a
-        // run longer than `best` could be there (most words: none).
+        carry = static_cast<uint64_t>(std::countl_one(m));
+        // Longest run inside the word: each step shortens every run by one. Only when a run longer
+        // than `best` could be there.
+        if (popcount(m) <= best) return;
         uint64_t x = m;
         for (uint64_t k = 0; k < best && x != 0; ++k) x &= x >> 1;
         uint64_t k = best;
@@ -46,7 +49,6 @@ struct LongestRun {
             ++k;
         }
         best = k;
-        carry = static_cast<uint64_t>(std::countl_one(m));
     }
     VIGIL_AVX2_INLINE uint32_t finish() const { return static_cast<uint32_t>(std::max(best, carry)); }
 };
