@@ -29,6 +29,6 @@ fi
   --domain-half train --homepages mixed --weight 0.5 --data "$D/domains/top-10000.csv.gz" \
   --domain-half train --homepages mixed --weight 0.5 --domain-list --data "$D/domains/tranco/tranco_top100k.csv.gz" \
   --brands "$D/domains/top-10000.csv.gz" \
-  --max-rounds 300 --early-stopping 30 --max-depth 6 --eta 0.1 --seed 42 --threads 2 --max-fpr 0.01 \
-  --name vigil-url-xgb --model-version 2.0.0 \
+  --max-rounds 150 --early-stopping 30 --max-depth 6 --eta 0.2 --seed 42 --threads 2 --max-fpr 0.01 \
+  --name vigil-url-xgb --model-version 2.1.0 \
   --out "$OUT" "$@"

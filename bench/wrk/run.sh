@@ -9,6 +9,8 @@
 #                       request path, the default before)
 #   miss_legit          cycling only the legitimate URLs of that set (mostly benign verdicts), cache off
 #   hit                 one URL repeated (cache hit)
+#   trivial_coalesced_cycle  the trivial server answering after the handlers already queued, as vigil
+#                       serve does (for comparison; the ceiling is the plain trivial server)
 # usage: bench/wrk/run.sh [DURATION_S=10]    (from the repository root, after `make build`)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -43,6 +45,7 @@ serve() { # port flags...
 }
 
 ./build/bench/trivial_beast_server 18099 2 & pids+=($!)
+./build/bench/trivial_beast_server 18098 2 coalesce & pids+=($!)
 serve 18080 --cache-capacity 0
 serve 18081 --cache-capacity 0 --explanations flagged
 serve 18082
@@ -55,3 +58,4 @@ run_wrk miss_legit 18080 bench/wrk/check_cycle.lua var/bench_urls_legit.txt
 run_wrk trivial_repeat 18099 bench/wrk/check_repeat.lua
 run_wrk hit 18082 bench/wrk/check_repeat.lua
 run_wrk trivial_cycle_again 18099 bench/wrk/check_cycle.lua var/bench_urls.txt
+run_wrk trivial_coalesced_cycle 18098 bench/wrk/check_cycle.lua var/bench_urls.txt

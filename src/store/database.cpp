@@ -186,41 +186,73 @@ Status Database::exec(std::string_view sql) { return exec_sql(db_.get(), sql, "e
 
 Result<Statement> Database::prepare(std::string_view sql) { return prepare_sql(db_.get(), sql); }
 
+namespace {
+
+// Rows per multi-row INSERT: SQLite runs a statement's prologue and epilogue (transaction check, table
+// open, halt) once per step, so a step per 32 rows costs ~7,500 rather than ~11,000 instructions per row
+// (callgrind).
+constexpr size_t kUrlCheckRowsPerInsert = 32;
+constexpr int kUrlCheckColumns = 8;
+
+std::string url_check_insert_sql(size_t rows) {
+    std::string sql =
+        "INSERT INTO url_checks(ts_ms, canonical_url, registrable_domain, score, verdict, severity,"
+        " model_version, latency_us) VALUES ";
+    for (size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)";
+    return sql;
+}
+
+// Binds `row` to the parameters of the `index`-th row of a (multi-row) url_checks INSERT. The strings are
+// bound without a copy: the caller clears the bindings before the rows go away.
+Status bind_url_check(Statement& st, size_t index, const UrlCheckRow& row) {
+    const int base = static_cast<int>(index) * kUrlCheckColumns;
+    Status s = st.bind_int64(base + 1, row.ts_ms);
+    if (s.ok()) s = st.bind_text_static(base + 2, row.canonical_url);
+    if (s.ok()) s = st.bind_text_static(base + 3, row.registrable_domain);
+    if (s.ok()) s = st.bind_double(base + 4, row.score);
+    if (s.ok()) s = st.bind_text_static(base + 5, row.verdict);
+    if (s.ok()) s = st.bind_text_static(base + 6, row.severity);
+    if (s.ok()) s = st.bind_text_static(base + 7, row.model_version);
+    if (s.ok()) s = st.bind_int64(base + 8, row.latency_us);
+    return s;
+}
+
+}  // namespace
+
 Status Database::insert_url_checks(std::span<const UrlCheckRow> rows) {
     if (rows.empty()) return Status::success();
-    if (!insert_url_check_.valid()) {
-        auto stmt = prepare(
-            "INSERT INTO url_checks(ts_ms, canonical_url, registrable_domain, score, verdict, severity,"
-            " model_version, latency_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        if (!stmt.ok()) return stmt.error();
-        insert_url_check_ = std::move(*stmt);
+    for (auto [stmt, n] :
+         {std::pair{&insert_url_check_, size_t{1}}, std::pair{&insert_url_checks_many_, kUrlCheckRowsPerInsert}}) {
+        if (stmt->valid()) continue;
+        auto prepared = prepare(url_check_insert_sql(n));
+        if (!prepared.ok()) return prepared.error();
+        *stmt = std::move(*prepared);
     }
     Transaction tx(db_.get());
     if (Status s = tx.begin(); !s.ok()) return s;
-    Statement& st = insert_url_check_;
-    // The rows outlive the batch, so their strings are bound without a copy; the bindings are
-    // cleared before returning so the cached statement never points at rows that are gone.
+    // The cached statements never keep pointers to rows that are gone, whatever the outcome.
     struct ClearBindings {
-        Statement& st;
-        ~ClearBindings() { st.clear_bindings(); }
-    } clear_on_exit{st};
-    for (const UrlCheckRow& row : rows) {
-        st.reset();
-        Status s = st.bind_int64(1, row.ts_ms);
-        if (s.ok()) s = st.bind_text_static(2, row.canonical_url);
-        if (s.ok()) s = st.bind_text_static(3, row.registrable_domain);
-        if (s.ok()) s = st.bind_double(4, row.score);
-        if (s.ok()) s = st.bind_text_static(5, row.verdict);
-        if (s.ok()) s = st.bind_text_static(6, row.severity);
-        if (s.ok()) s = st.bind_text_static(7, row.model_version);
-        if (s.ok()) s = st.bind_int64(8, row.latency_us);
-        if (s.ok()) s = st.run();
-        if (!s.ok()) {
-            st.reset();
-            return s;
+        Statement& one;
+        Statement& many;
+        ~ClearBindings() {
+            one.clear_bindings();
+            many.clear_bindings();
         }
+    } clear_on_exit{insert_url_check_, insert_url_checks_many_};
+    // Full chunks go through the multi-row statement, the rest one row at a time; rows keep their order.
+    size_t done = 0;
+    while (done < rows.size()) {
+        const bool chunk = rows.size() - done >= kUrlCheckRowsPerInsert;
+        Statement& st = chunk ? insert_url_checks_many_ : insert_url_check_;
+        const size_t n = chunk ? kUrlCheckRowsPerInsert : 1;
+        st.reset();
+        Status s = Status::success();
+        for (size_t i = 0; i < n && s.ok(); ++i) s = bind_url_check(st, i, rows[done + i]);
+        if (s.ok()) s = st.run();
+        st.reset();  // release the statement's read of the table before the next one or COMMIT
+        if (!s.ok()) return s;
+        done += n;
     }
-    st.reset();  // release the statement's read of the table before COMMIT
     return tx.commit();
 }
 

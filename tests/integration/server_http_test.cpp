@@ -191,6 +191,32 @@ TEST_F(ServerTest, ConnectionCloseIsAnsweredAndHonoured) {
     EXPECT_EQ(r.headers["connection"], "close");
     EXPECT_TRUE(c.wait_closed(std::chrono::milliseconds(3000)));
 }
+// Answers wait behind the handlers already queued (coalescing); requests pipelined on one connection
+// must still be answered one each, in order, across many connections at once.
+TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
+    constexpr int kConnections = 8, kPerConnection = 5;
+    std::vector<std::unique_ptr<HttpConnection>> connections;
+    for (int c = 0; c < kConnections; ++c) {
+        connections.push_back(std::make_unique<HttpConnection>(server_->port()));
+        std::string burst;
+        for (int i = 0; i < kPerConnection; ++i) {
+            const std::string body =
+                "{\"url\":\"http://pipe" + std::to_string(c) + "-" + std::to_string(i) + ".example.com/\"}";
+            burst += "POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                     std::to_string(body.size()) + "\r\n\r\n" + body;
+        }
+        ASSERT_TRUE(connections.back()->send_raw(burst));
+    }
+    for (int c = 0; c < kConnections; ++c) {
+        for (int i = 0; i < kPerConnection; ++i) {
+            auto r = connections[c]->read_response();
+            ASSERT_EQ(r.status, 200) << "connection " << c << " request " << i;
+            const auto expected =
+                "\"url\":\"http://pipe" + std::to_string(c) + "-" + std::to_string(i) + ".example.com/\"";
+            EXPECT_NE(r.body.find(expected), std::string::npos) << r.body;
+        }
+    }
+}
 TEST_F(ServerTest, SlowClientIsTimedOut) {
     HttpConnection c(server_->port());
     ASSERT_TRUE(c.send_raw("POST /api/v1/check HTTP/1.1\r\nHost: x\r\n"));  // never finishes the headers

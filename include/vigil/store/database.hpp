@@ -85,6 +85,7 @@ private:
     ConnectionHandle db_;
     std::filesystem::path path_;
     Statement insert_url_check_;  // prepared on first use, then reused
+    Statement insert_url_checks_many_;  // the same for a chunk of rows in one statement
 };
 
 }  // namespace vigil::store

@@ -159,6 +159,47 @@ TEST(Database, BatchInsertCountAndRecentNewestFirst) {
     EXPECT_EQ(*db->count_url_checks(), 1010);
 }
 
+// Batches go through a multi-row INSERT in chunks and single rows for the rest: every size around the
+// chunk boundaries must store every column of every row, in order.
+TEST(Database, EveryBatchSizeStoresEveryRowInOrder) {
+    TempDir dir;
+    auto db = Database::open(dir.path() / "vigil.db");
+    ASSERT_TRUE(db.ok());
+    std::vector<UrlCheckRow> all;
+    for (size_t n : {1u, 2u, 31u, 32u, 33u, 64u, 65u, 100u}) {
+        std::vector<UrlCheckRow> rows;
+        for (size_t i = 0; i < n; ++i) {
+            UrlCheckRow r = make_row(static_cast<int>(all.size() + i));
+            r.score = 0.001 * static_cast<double>(all.size() + i);
+            r.latency_us = static_cast<int64_t>(all.size() + i) * 7;
+            rows.push_back(r);
+        }
+        ASSERT_TRUE(db->insert_url_checks(rows).ok()) << n;
+        all.insert(all.end(), rows.begin(), rows.end());
+    }
+    auto stored = db->recent_url_checks(all.size() + 10);
+    ASSERT_TRUE(stored.ok()) << stored.error().message;
+    ASSERT_EQ(stored->size(), all.size());
+    for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ((*stored)[all.size() - 1 - i], all[i]) << i;
+}
+
+TEST(Database, FailedRowInsideAChunkRollsBackTheBatch) {
+    TempDir dir;
+    auto db = Database::open(dir.path() / "vigil.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->exec("CREATE TRIGGER reject_bad BEFORE INSERT ON url_checks WHEN NEW.canonical_url = 'bad' "
+                         "BEGIN SELECT RAISE(ABORT, 'rejected by test trigger'); END")
+                    .ok());
+    std::vector<UrlCheckRow> rows;
+    for (int i = 0; i < 70; ++i) rows.push_back(make_row(i));
+    rows[40].canonical_url = "bad";  // in the second chunk of 32
+    EXPECT_FALSE(db->insert_url_checks(rows).ok());
+    EXPECT_EQ(*db->count_url_checks(), 0);
+    rows[40] = make_row(40);
+    ASSERT_TRUE(db->insert_url_checks(rows).ok());
+    EXPECT_EQ(*db->count_url_checks(), 70);
+}
+
 TEST(Database, UrlCheckStatsCountsSinceAndBuckets) {
     TempDir dir;
     auto db = Database::open(dir.path() / "vigil.db");
