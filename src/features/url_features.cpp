@@ -203,11 +203,21 @@ Entropies entropies(std::string_view all, size_t host_begin, size_t host_end, si
     int64_t s_all = 0, s_host = 0, s_pq = 0;
     const auto* p = reinterpret_cast<const unsigned char*>(all.data());
     for (size_t i = 0; i < host_begin; ++i) s_all += step[counts[p[i]]++ & 0x3FF];
-    for (size_t i = host_begin; i < host_end; ++i) {
-        const uint32_t c = counts[p[i]];
-        counts[p[i]] = c + (1u | 1u << 10);
-        s_all += step[c & 0x3FF];
-        s_host += step[(c >> 10) & 0x3FF];
+    if (host_begin == 0) {
+        // No userinfo: up to the host's end, U's counts are the host's, and so are its steps.
+        for (size_t i = 0; i < host_end; ++i) {
+            const uint32_t c = counts[p[i]];
+            counts[p[i]] = c + (1u | 1u << 10);
+            s_host += step[c & 0x3FF];
+        }
+        s_all = s_host;
+    } else {
+        for (size_t i = host_begin; i < host_end; ++i) {
+            const uint32_t c = counts[p[i]];
+            counts[p[i]] = c + (1u | 1u << 10);
+            s_all += step[c & 0x3FF];
+            s_host += step[(c >> 10) & 0x3FF];
+        }
     }
     for (size_t i = host_end; i < pq_begin; ++i) s_all += step[counts[p[i]]++ & 0x3FF];
     for (size_t i = pq_begin; i < all.size(); ++i) {
