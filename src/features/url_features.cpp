@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -170,7 +171,10 @@ const std::array<int64_t, kExactEntropyBytes>& c_log_c_steps() {
     static const std::array<int64_t, kExactEntropyBytes> t = [] {
         std::array<int64_t, kExactEntropyBytes + 1> fixed{};
         const auto& clogc = c_log_c();
-        for (size_t c = 0; c < clogc.size(); ++c) fixed[c] = static_cast<int64_t>(static_cast<double>(clogc[c]) * (1 << 22));
+        for (size_t c = 0; c < clogc.size(); ++c) {
+            fixed[c] = static_cast<int64_t>(static_cast<double>(clogc[c]) * (1 << 22));
+            assert(static_cast<double>(fixed[c]) * kFixedUnit == static_cast<double>(clogc[c]));  // exact
+        }
         std::array<int64_t, kExactEntropyBytes> steps{};
         for (size_t c = 0; c + 1 < clogc.size(); ++c) steps[c] = fixed[c + 1] - fixed[c];
         return steps;
@@ -234,7 +238,6 @@ Entropies entropies(std::string_view all, size_t host_begin, size_t host_end, si
 
 size_t count_char(std::string_view s, char c) { return static_cast<size_t>(std::count(s.begin(), s.end(), c)); }
 
-// A fixed buffer holding "[userinfo@]host[:port][path][?query]" (truncated past its size).
 // "[userinfo@]host[:port][path][?query]" (truncated past kCapacity), with the zeroed padding
 // the AVX2 byte scan reads around it.
 class Scratch {
