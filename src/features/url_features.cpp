@@ -1,6 +1,10 @@
 #include "vigil/features/url_features.hpp"
 
+#include "byte_classes.hpp"
+
 #include <algorithm>
+#include <bit>
+#include <cassert>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -89,34 +93,32 @@ bool in_table(const std::string_view (&table)[N], std::string_view s) {
     return false;
 }
 
-// Character classes for the single pass over the URL.
-enum : uint8_t { kDigit = 1, kLower = 2, kUpper = 4, kHexLetter = 8, kVowel = 16 };
-constexpr std::array<uint8_t, 256> make_classes() {
-    std::array<uint8_t, 256> t{};
-    for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
-    for (int c = 'a'; c <= 'z'; ++c) t[c] = kLower;
-    for (int c = 'A'; c <= 'Z'; ++c) t[c] = kUpper;
-    for (int c = 'a'; c <= 'f'; ++c) t[c] |= kHexLetter;
-    for (int c = 'A'; c <= 'F'; ++c) t[c] |= kHexLetter;
-    for (char c : std::string_view("aeiouAEIOU")) t[static_cast<unsigned char>(c)] |= kVowel;
-    return t;
-}
-constexpr std::array<uint8_t, 256> kClass = make_classes();
-// Per byte, increments of four 16-bit counters: digit, letter, upper-case, non-ASCII (U < 64 KiB).
-constexpr std::array<uint64_t, 256> make_packed_counts() {
-    std::array<uint64_t, 256> t{};
-    for (int c = 0; c < 256; ++c) {
-        const uint8_t cls = kClass[c];
-        t[c] = ((cls & kDigit) ? 1ULL : 0) | ((cls & (kLower | kUpper)) ? 1ULL << 16 : 0) |
-               ((cls & kUpper) ? 1ULL << 32 : 0) | (c >= 0x80 ? 1ULL << 48 : 0);
-    }
-    return t;
-}
-constexpr std::array<uint64_t, 256> kPackedCount = make_packed_counts();
-inline bool is_alnum(char c) { return kClass[static_cast<unsigned char>(c)] & (kDigit | kLower | kUpper); }
-inline bool is_letter(char c) { return kClass[static_cast<unsigned char>(c)] & (kLower | kUpper); }
-inline bool is_hex(char c) { return kClass[static_cast<unsigned char>(c)] & (kDigit | kHexLetter); }
+using detail::is_alnum;
+using detail::is_letter;
+using detail::kClass;
+using detail::kDigit;
+using detail::kLower;
+using detail::kUpper;
+using detail::kVowel;
 inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// c * log2(c) as float (the terms of the entropy sums).
+const std::array<float, 1024>& c_log_c() {
+    static const std::array<float, 1024> t = [] {
+        std::array<float, 1024> t{};
+        for (size_t c = 1; c < t.size(); ++c) t[c] = static_cast<float>(c * std::log2(static_cast<double>(c)));
+        return t;
+    }();
+    return t;
+}
+const std::array<double, 1024>& log2_table() {  // the same values as std::log2, without the call
+    static const std::array<double, 1024> t = [] {
+        std::array<double, 1024> t{};
+        for (size_t n = 1; n < t.size(); ++n) t[n] = std::log2(static_cast<double>(n));
+        return t;
+    }();
+    return t;
+}
 
 // Byte histogram that remembers which bytes occurred, so entropy visits only those.
 struct Histogram {
@@ -142,50 +144,195 @@ struct Histogram {
     // Shannon entropy in bits per byte: log2(n) - sum(c*log2 c)/n.
     float entropy() const {
         if (total == 0) return 0.0f;
-        static const std::array<float, 1024> kCLogC = [] {
-            std::array<float, 1024> t{};
-            for (size_t c = 1; c < t.size(); ++c) t[c] = static_cast<float>(c * std::log2(static_cast<double>(c)));
-            return t;
-        }();
+        const auto& clogc = c_log_c();
         double sum = 0.0;
         for (size_t i = 0; i < distinct; ++i) {
             const uint16_t c = count[seen[i]];
-            sum += c < kCLogC.size() ? kCLogC[c] : c * std::log2(static_cast<double>(c));
+            sum += c < clogc.size() ? clogc[c] : c * std::log2(static_cast<double>(c));
         }
-        static const std::array<double, 1024> kLog2 = [] {  // the same values as std::log2, without the call
-            std::array<double, 1024> t{};
-            for (size_t n = 1; n < t.size(); ++n) t[n] = std::log2(static_cast<double>(n));
-            return t;
-        }();
-        const double log2_total = total < kLog2.size() ? kLog2[total] : std::log2(static_cast<double>(total));
+        const auto& log2s = log2_table();
+        const double log2_total = total < log2s.size() ? log2s[total] : std::log2(static_cast<double>(total));
         const double h = log2_total - sum / static_cast<double>(total);
         return static_cast<float>(std::max(0.0, h));
     }
 };
 
+// Entropies of the host, of the path + "?query" and of U, bit-identical to Histogram::entropy.
+// Below 1024 bytes every count is below 1024, so every term c*log2(c) is a float of c_log_c(): 0
+// or >= 2, hence a multiple of 2^-22, and all sums stay below 2^19. Histogram's double sum is
+// then exact whatever the order, so it equals an integer sum in units of 2^-22, which is
+// accumulated per byte as the count grows (F(k+1) - F(k)): no list of distinct bytes, no merge.
+struct Entropies {
+    float host = 0, path_query = 0, all = 0;
+};
+constexpr size_t kExactEntropyBytes = 1024;
+constexpr double kFixedUnit = 1.0 / (1 << 22);
+const std::array<int64_t, kExactEntropyBytes>& c_log_c_steps() {
+    static const std::array<int64_t, kExactEntropyBytes> t = [] {
+        std::array<int64_t, kExactEntropyBytes + 1> fixed{};
+        const auto& clogc = c_log_c();
+        for (size_t c = 0; c < clogc.size(); ++c) {
+            fixed[c] = static_cast<int64_t>(static_cast<double>(clogc[c]) * (1 << 22));
+            assert(static_cast<double>(fixed[c]) * kFixedUnit == static_cast<double>(clogc[c]));  // exact
+        }
+        std::array<int64_t, kExactEntropyBytes> steps{};
+        for (size_t c = 0; c + 1 < clogc.size(); ++c) steps[c] = fixed[c + 1] - fixed[c];
+        return steps;
+    }();
+    return t;
+}
+float entropy_from_fixed(int64_t sum_fixed, size_t total) {
+    if (total == 0) return 0.0f;
+    const double sum = static_cast<double>(sum_fixed) * kFixedUnit;
+    const double h = log2_table()[total] - sum / static_cast<double>(total);
+    return static_cast<float>(std::max(0.0, h));
+}
+Entropies entropies(std::string_view all, size_t host_begin, size_t host_end, size_t pq_begin) {
+    Entropies e;
+    if (all.size() >= kExactEntropyBytes) {
+        Histogram hist_host, hist_pq, hist_all;
+        hist_host.add(all.substr(host_begin, host_end - host_begin));
+        hist_pq.add(all.substr(pq_begin));
+        hist_all.add(all.substr(0, host_begin));                    // userinfo
+        hist_all.add(all.substr(host_end, pq_begin - host_end));  // port
+        hist_all.merge(hist_host);
+        hist_all.merge(hist_pq);
+        return {hist_host.entropy(), hist_pq.entropy(), hist_all.entropy()};
+    }
+    const auto& step = c_log_c_steps();
+    // Per byte value, three 10-bit counts (every count is below 1024 here): in U (bits 0-9), in the
+    // host (10-19) and in the path + query (20-29): one load and one store per byte for two
+    // histograms, and nothing to reset between the regions.
+    uint32_t counts[256] = {};
+    int64_t s_all = 0, s_host = 0, s_pq = 0;
+    const auto* p = reinterpret_cast<const unsigned char*>(all.data());
+    for (size_t i = 0; i < host_begin; ++i) s_all += step[counts[p[i]]++ & 0x3FF];
+    if (host_begin == 0) {
+        // No userinfo: up to the host's end, U's counts are the host's, and so are its steps.
+        for (size_t i = 0; i < host_end; ++i) {
+            const uint32_t c = counts[p[i]];
+            counts[p[i]] = c + (1u | 1u << 10);
+            s_host += step[c & 0x3FF];
+        }
+        s_all = s_host;
+    } else {
+        for (size_t i = host_begin; i < host_end; ++i) {
+            const uint32_t c = counts[p[i]];
+            counts[p[i]] = c + (1u | 1u << 10);
+            s_all += step[c & 0x3FF];
+            s_host += step[(c >> 10) & 0x3FF];
+        }
+    }
+    for (size_t i = host_end; i < pq_begin; ++i) s_all += step[counts[p[i]]++ & 0x3FF];
+    for (size_t i = pq_begin; i < all.size(); ++i) {
+        const uint32_t c = counts[p[i]];
+        counts[p[i]] = c + (1u | 1u << 20);
+        s_all += step[c & 0x3FF];
+        s_pq += step[c >> 20];
+    }
+    e.host = entropy_from_fixed(s_host, host_end - host_begin);
+    e.path_query = entropy_from_fixed(s_pq, all.size() - pq_begin);
+    e.all = entropy_from_fixed(s_all, all.size());
+    return e;
+}
+
 size_t count_char(std::string_view s, char c) { return static_cast<size_t>(std::count(s.begin(), s.end(), c)); }
 
-// A fixed buffer holding "[userinfo@]host[:port][path][?query]" (truncated past its size).
+// "[userinfo@]host[:port][path][?query]" (truncated past kCapacity), with the zeroed padding
+// the AVX2 byte scan reads around it.
 class Scratch {
 public:
+    static constexpr size_t kCapacity = 3 * url::kMaxUrlBytes + 64;
     void append(std::string_view s) {
-        const size_t n = std::min(s.size(), buf_.size() - size_);
+        const size_t n = std::min(s.size(), kCapacity - size_);
+        truncated_ = truncated_ || n < s.size();
         if (n == 0) return;  // s.data() may be null
-        std::memcpy(buf_.data() + size_, s.data(), n);
+        std::memcpy(mutable_data() + size_, s.data(), n);
         size_ += n;
     }
     void push(char c) { append(std::string_view(&c, 1)); }
     size_t size() const { return size_; }
+    bool truncated() const { return truncated_; }
+    const char* data() const { return buf_.data() + kLead; }
     std::string_view view(size_t from = 0, size_t to = SIZE_MAX) const {
         from = std::min(from, size_);
         to = std::min(to, size_);
-        return {buf_.data() + from, to - from};
+        return {data() + from, to - from};
+    }
+    // Zeroes the byte before the text and kByteScanPadding bytes after it.
+    void pad() {
+        buf_[kLead - 1] = 0;
+        std::memset(mutable_data() + size_, 0, kByteScanPadding);
     }
 
 private:
-    std::array<char, 3 * url::kMaxUrlBytes + 64> buf_;
+    static constexpr size_t kLead = 64;
+    char* mutable_data() { return buf_.data() + kLead; }
+    std::array<char, kLead + kCapacity + kByteScanPadding> buf_;
     size_t size_ = 0;
+    bool truncated_ = false;
+
+public:
+    // Filled by the byte scan.
+    std::array<uint64_t, byte_mask_words(kCapacity)> alnum_bits;
+    std::array<uint64_t, byte_mask_words(kCapacity)> dot_bits;
+    std::array<uint64_t, byte_mask_words(kCapacity)> separator_bits;
+    std::array<uint64_t, byte_mask_words(kCapacity)> equals_bits;
+    ByteMasks masks() { return {alnum_bits.data(), dot_bits.data(), separator_bits.data(), equals_bits.data()}; }
 };
+
+// Calls on_run(begin, end) for each maximal run of set bits within [from, to) (bits past `to` are 0
+// or ignored).
+template <class F>
+__attribute__((always_inline)) inline void for_each_run(const uint64_t* words, size_t from, size_t to, F&& on_run) {
+    const size_t word_count = byte_mask_words(to);
+    size_t i = from;
+    while (i < to) {
+        size_t w = i / 64;
+        uint64_t m = words[w] & (~0ULL << (i % 64));
+        while (m == 0 && ++w < word_count) m = words[w];
+        if (m == 0) return;
+        const size_t begin = w * 64 + static_cast<size_t>(std::countr_zero(m));
+        if (begin >= to) return;
+        uint64_t z = ~words[w] & (~0ULL << (begin % 64));
+        while (z == 0 && ++w < word_count) z = ~words[w];
+        const size_t end = z == 0 ? to : std::min(to, w * 64 + static_cast<size_t>(std::countr_zero(z)));
+        on_run(begin, end);
+        i = end;
+    }
+}
+
+// Position of a byte in kCountedBytes (at compile time).
+consteval size_t counted_index(char c) {
+    for (size_t k = 0; k < kCountedBytes.size(); ++k) {
+        if (kCountedBytes[k] == c) return k;
+    }
+    throw "not a counted byte";
+}
+
+// The first set bit in [from, to), or `to`.
+size_t first_bit(const uint64_t* words, size_t from, size_t to) {
+    for (size_t w = from / 64; w < byte_mask_words(to); ++w) {
+        uint64_t m = words[w];
+        if (w == from / 64) m &= ~0ULL << (from % 64);
+        if (m != 0) return std::min(to, w * 64 + static_cast<size_t>(std::countr_zero(m)));
+    }
+    return to;
+}
+
+// Calls on_bit(i) for each set bit i in [from, to).
+template <class F>
+void for_each_bit(const uint64_t* words, size_t from, size_t to, F&& on_bit) {
+    for (size_t w = from / 64; w < byte_mask_words(to); ++w) {
+        uint64_t m = words[w];
+        if (w == from / 64) m &= ~0ULL << (from % 64);
+        for (; m != 0; m &= m - 1) {
+            const size_t i = w * 64 + static_cast<size_t>(std::countr_zero(m));
+            if (i >= to) return;
+            on_bit(i);
+        }
+    }
+}
 
 }  // namespace
 
@@ -197,7 +344,12 @@ UrlFeatureExtractor::UrlFeatureExtractor(const domain::PublicSuffixList& psl, co
 
 UrlFeatureExtractor::UrlFeatureExtractor(const domain::PublicSuffixList& psl, const domain::BrandList& brands,
                                          std::shared_ptr<const domain::LookalikeDetector> lookalike)
-    : psl_(psl), brands_(brands), lookalike_(std::move(lookalike)), sensitive_words_(kSensitiveWords) {
+    : psl_(psl),
+      brands_(brands),
+      lookalike_(std::move(lookalike)),
+      sensitive_words_(kSensitiveWords),
+      scan_bytes_(best_scan_bytes()) {
+    min_sensitive_word_ = std::max<size_t>(1, sensitive_words_.min_length());
     for (std::string_view d : kFreeHosting) host_tables_.insert(d, kFreeHostingBit, /*merge_or=*/true);
     for (std::string_view d : kShorteners) host_tables_.insert(d, kShortenerBit, true);
     for (std::string_view d : kAbusedTlds) host_tables_.insert(d, kAbusedTldBit, true);
@@ -294,73 +446,45 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
         s.append(query);
     }
     const std::string_view all = s.view();
-    const std::string_view host_v = s.view(host_begin, host_end);
     const std::string_view pq = s.view(pq_begin);
     const std::string_view path_v = s.view(pq_begin, path_end);
 
-    // One pass over the whole URL: character classes, runs; histograms per region.
-    Histogram hist_host, hist_pq, hist_all;
-    hist_host.add(host_v);
-    hist_pq.add(pq);
-    hist_all.add(s.view(0, host_begin));  // userinfo
-    hist_all.add(s.view(host_end, pq_begin));  // port
-    hist_all.merge(hist_host);
-    hist_all.merge(hist_pq);
-    const auto& counts = hist_all.count;
-    // One pass over U for class counts (packed 16-bit counters: digit, letter, upper, non-ASCII),
-    // runs, and, from the path on, the path/query signals.
-    uint64_t packed = 0;
-    size_t hex_tokens = 0, repeat_run = 0, max_repeat = 0, hex_run = 0, digit_run = 0, max_digit_run = 0;
-    size_t encoded_non_ascii = 0, alnum_run = 0, longest_pq_token = 0, double_slash = 0, embedded = 0, depth = 0;
-    int prev = -1;  // the byte before, -1 at the start
-    // What every byte of U updates; the loop is split at the path so that bytes before it skip
-    // the path/query tests.
-    auto every_byte = [&](size_t i, unsigned char c, uint8_t cls) __attribute__((always_inline)) {
-        packed += kPackedCount[c];
-        repeat_run = c == prev ? repeat_run + 1 : 1;
-        max_repeat = std::max(max_repeat, repeat_run);
-        prev = c;
-        digit_run = (cls & kDigit) ? digit_run + 1 : 0;
-        max_digit_run = std::max(max_digit_run, digit_run);
-        if (cls & (kDigit | kHexLetter)) {
-            ++hex_run;
-        } else {
-            hex_tokens += hex_run >= 16;
-            hex_run = 0;
-        }
-        if (c == '%') {  // percent-encoded non-ASCII bytes ("%C3%A9") count as non-ASCII too
-            encoded_non_ascii += i + 2 < all.size() && is_hex(all[i + 1]) && is_hex(all[i + 2]) && all[i + 1] >= '8';
-        }
-    };
-    size_t i = 0;
-    for (; i < pq_begin; ++i) {
-        const auto c = static_cast<unsigned char>(all[i]);
-        every_byte(i, c, kClass[c]);
+    // One classification pass over U (AVX2 when the CPU has it), then the entropies.
+    s.pad();
+    // Where the registrable label lies in the host (it is a part of it; empty for IP hosts).
+    const auto address = [](const char* p) { return reinterpret_cast<uintptr_t>(p); };
+    const bool label_in_host_bytes = !label.empty() && address(label.data()) >= address(host.data()) &&
+                                     address(label.data()) + label.size() <= address(host.data()) + host.size();
+    const size_t label_in_host = label_in_host_bytes ? address(label.data()) - address(host.data()) : 0;
+    const size_t label_length = label_in_host_bytes ? label.size() : 0;
+    ByteScan bytes;
+    if (s.truncated()) {  // never seen in practice: the host's figures come from the host itself
+        ByteScan of_host;
+        scan_bytes_scalar(host.data(), host.size(),
+                          ByteRegions{0, host.size(), host.size(), host.size(), label_in_host, label_in_host + label_length},
+                          of_host, s.masks());
+        scan_bytes_(s.data(), all.size(), ByteRegions{host_begin, host_end, pq_begin, path_end}, bytes, s.masks());
+        bytes.host_dots = of_host.host_dots;
+        bytes.host_hyphens = of_host.host_hyphens;
+        bytes.host_digits = of_host.host_digits;
+        bytes.longest_host_label = of_host.longest_host_label;
+        bytes.host_max_consonant_run = of_host.host_max_consonant_run;
+        bytes.punycode_labels = of_host.punycode_labels;
+        bytes.label_vowels = of_host.label_vowels;
+        bytes.label_letters = of_host.label_letters;
+        bytes.label_digits = of_host.label_digits;
+        bytes.label_hyphens = of_host.label_hyphens;
+    } else {
+        scan_bytes_(s.data(), all.size(),
+                    ByteRegions{host_begin, host_end, pq_begin, path_end, host_begin + label_in_host,
+                                host_begin + label_in_host + label_length},
+                    bytes, s.masks());
     }
-    for (; i < all.size(); ++i) {
-        const auto c = static_cast<unsigned char>(all[i]);
-        const uint8_t cls = kClass[c];
-        const int before = prev;
-        every_byte(i, c, cls);
-        alnum_run = (cls & (kDigit | kLower | kUpper)) ? alnum_run + 1 : 0;
-        longest_pq_token = std::max(longest_pq_token, alnum_run);
-        if (c == '/') {
-            double_slash += i < path_end && i > pq_begin && before == '/';
-        } else {
-            // Path depth: segments that start in the path (after a '/' or at its start).
-            depth += i < path_end && (i == pq_begin || before == '/');
-            if ((c | 0x20) == 'h' && i + 3 < all.size()) {
-                embedded += (all[i + 1] | 0x20) == 't' && (all[i + 2] | 0x20) == 't' && (all[i + 3] | 0x20) == 'p';
-            } else if ((c | 0x20) == 'w' && i + 3 < all.size()) {
-                embedded += (all[i + 1] | 0x20) == 'w' && (all[i + 2] | 0x20) == 'w' && all[i + 3] == '.';
-            }
-        }
-    }
-    hex_tokens += hex_run >= 16;
-    const size_t digits = packed & 0xFFFF;
-    const size_t letters = (packed >> 16) & 0xFFFF;
-    const size_t upper = (packed >> 32) & 0xFFFF;
-    const size_t non_ascii = ((packed >> 48) & 0xFFFF) + encoded_non_ascii;
+    const Entropies entropy = entropies(all, host_begin, host_end, pq_begin);
+    const size_t digits = bytes.digits;
+    const size_t letters = bytes.letters;
+    const size_t upper = bytes.upper;
+    const size_t non_ascii = bytes.non_ascii;
 
     const float n = static_cast<float>(all.size());
     f[kUrlLength] = n;
@@ -372,51 +496,35 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     f[kPublicSuffixLength] = static_cast<float>(suffix.size());
     f[kSubdomainLength] = static_cast<float>(sub.size());
 
-    f[kUrlDotCount] = static_cast<float>(counts['.']);
-    f[kUrlHyphenCount] = static_cast<float>(counts['-']);
-    f[kUrlUnderscoreCount] = static_cast<float>(counts['_']);
-    f[kUrlSlashCount] = static_cast<float>(counts['/']);
-    f[kUrlQuestionCount] = static_cast<float>(counts['?']);
-    f[kUrlEqualsCount] = static_cast<float>(counts['=']);
-    f[kUrlAmpersandCount] = static_cast<float>(counts['&']);
-    f[kUrlAtCount] = static_cast<float>(counts['@']);
-    f[kUrlTildeCount] = static_cast<float>(counts['~']);
-    f[kUrlPercentCount] = static_cast<float>(counts['%']);
-    f[kUrlPlusCount] = static_cast<float>(counts['+']);
+    f[kUrlDotCount] = static_cast<float>(bytes.counted[counted_index('.')]);
+    f[kUrlHyphenCount] = static_cast<float>(bytes.counted[counted_index('-')]);
+    f[kUrlUnderscoreCount] = static_cast<float>(bytes.counted[counted_index('_')]);
+    f[kUrlSlashCount] = static_cast<float>(bytes.counted[counted_index('/')]);
+    f[kUrlQuestionCount] = static_cast<float>(bytes.counted[counted_index('?')]);
+    f[kUrlEqualsCount] = static_cast<float>(bytes.counted[counted_index('=')]);
+    f[kUrlAmpersandCount] = static_cast<float>(bytes.counted[counted_index('&')]);
+    f[kUrlAtCount] = static_cast<float>(bytes.counted[counted_index('@')]);
+    f[kUrlTildeCount] = static_cast<float>(bytes.counted[counted_index('~')]);
+    f[kUrlPercentCount] = static_cast<float>(bytes.counted[counted_index('%')]);
+    f[kUrlPlusCount] = static_cast<float>(bytes.counted[counted_index('+')]);
     f[kUrlDigitCount] = static_cast<float>(digits);
     f[kUrlDigitRatio] = n > 0 ? static_cast<float>(digits) / n : 0.0f;
     f[kUrlLetterRatio] = n > 0 ? static_cast<float>(letters) / n : 0.0f;
     f[kUrlUppercaseRatio] = letters > 0 ? static_cast<float>(upper) / static_cast<float>(letters) : 0.0f;
     f[kUrlSpecialRatio] = n > 0 ? static_cast<float>(all.size() - digits - letters) / n : 0.0f;
 
-    // One pass over the host: separators, digits, labels, consonant runs, punycode labels.
-    size_t host_dots = 0, host_hyphens = 0, host_digits = 0, puny = 0;
-    size_t label_run = 0, longest_label = 0, cons = 0, best_cons = 0;
-    for (size_t i = 0; i < host.size(); ++i) {
-        const char c = host[i];
-        const uint8_t cls = kClass[static_cast<unsigned char>(c)];
-        host_dots += c == '.';
-        host_hyphens += c == '-';
-        host_digits += (cls & kDigit) != 0;
-        label_run = c == '.' ? 0 : label_run + 1;
-        longest_label = std::max(longest_label, label_run);
-        cons = ((cls & kLower) && !(cls & kVowel) && c != 'y') ? cons + 1 : 0;
-        best_cons = std::max(best_cons, cons);
-        puny += label_run == 1 && c == 'x' && i + 3 < host.size() && host[i + 1] == 'n' && host[i + 2] == '-' &&
-                host[i + 3] == '-';
-    }
-    f[kHostDotCount] = static_cast<float>(host_dots);
-    f[kHostHyphenCount] = static_cast<float>(host_hyphens);
-    f[kHostDigitCount] = static_cast<float>(host_digits);
+    f[kHostDotCount] = static_cast<float>(bytes.host_dots);
+    f[kHostHyphenCount] = static_cast<float>(bytes.host_hyphens);
+    f[kHostDigitCount] = static_cast<float>(bytes.host_digits);
     f[kSubdomainDepth] = sub.empty() ? 0.0f : static_cast<float>(count_char(sub, '.') + 1);
 
-    f[kHostEntropy] = hist_host.entropy();
-    f[kPathQueryEntropy] = hist_pq.entropy();
-    f[kUrlEntropy] = hist_all.entropy();
+    f[kHostEntropy] = entropy.host;
+    f[kPathQueryEntropy] = entropy.path_query;
+    f[kUrlEntropy] = entropy.all;
 
     f[kHostIsIpv4] = u.host_kind == url::HostKind::kIPv4 ? 1.0f : 0.0f;
     f[kHostIsIpv6] = u.host_kind == url::HostKind::kIPv6 ? 1.0f : 0.0f;
-    f[kPunycodeLabelCount] = static_cast<float>(puny);
+    f[kPunycodeLabelCount] = static_cast<float>(bytes.punycode_labels);
     f[kNonAsciiCount] = static_cast<float>(non_ascii);
 
     if (!is_ip) {
@@ -432,13 +540,38 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
         f[kPortNonStandard] = (*u.port != 80 && *u.port != 443) ? 1.0f : 0.0f;
     }
 
-    f[kSensitiveWordsHost] = static_cast<float>(sensitive_words_.count(host));
-    f[kSensitiveWordsPathQuery] = static_cast<float>(sensitive_words_.count(pq));
+    // Sensitive words are letters only: they lie inside the alphanumeric tokens of the scan's mask
+    // (the automaton is back at its root after any other byte), so only tokens at least as long as
+    // the shortest word are run through it. The path and query's tokens are counted below, in the
+    // same walk as their brand tokens.
+    size_t sensitive_pq = 0;
+    if (!s.truncated()) {
+        size_t sensitive_host = 0;
+        for_each_run(s.alnum_bits.data(), host_begin, host_end, [&](size_t begin, size_t end) {
+            if (end - begin >= min_sensitive_word_) {
+                sensitive_host += sensitive_words_.count_in_token(all.substr(begin, end - begin));
+            }
+        });
+        f[kSensitiveWordsHost] = static_cast<float>(sensitive_host);
+    } else {
+        f[kSensitiveWordsHost] = static_cast<float>(sensitive_words_.count(host));
+        sensitive_pq = sensitive_words_.count(pq);
+    }
 
     size_t brand_sub = 0, brand_pq = 0;
     brands_.for_each_brand(sub, [&](std::string_view brand, size_t, size_t) { brand_sub += brand != label; });
-    // Paths and queries can be long: whole tokens only, one hash probe each.
-    brands_.for_each_brand_token(pq, [&](std::string_view brand, size_t, size_t) { brand_pq += brand != label; });
+    // Paths and queries can be long: whole tokens only (runs of the scan's alphanumeric mask), one
+    // hash probe each, as BrandList::for_each_brand_token does.
+    // (With the sensitive words of the path and query: the same tokens.)
+    for_each_run(s.alnum_bits.data(), pq_begin, all.size(), [&](size_t begin, size_t end) {
+        const std::string_view token = all.substr(begin, end - begin);
+        if (token.size() >= min_sensitive_word_ && !s.truncated()) sensitive_pq += sensitive_words_.count_in_token(token);
+        if (!brands_.is_brand_token(token)) return;
+        char lowered[64];  // brand tokens are at most 64 bytes
+        for (size_t k = 0; k < token.size(); ++k) lowered[k] = static_cast<char>(token[k] | 0x20);
+        brand_pq += std::string_view(lowered, token.size()) != label;
+    });
+    f[kSensitiveWordsPathQuery] = static_cast<float>(sensitive_pq);
     f[kBrandInSubdomain] = static_cast<float>(brand_sub);
     f[kBrandInPathQuery] = static_cast<float>(brand_pq);
     const size_t reg_rank = is_ip ? 0 : brands_.rank(reg);
@@ -460,8 +593,8 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     }
     f[kIsFreeHosting] = free_hosting ? 1.0f : 0.0f;
     f[kHasUserinfo] = u.has_userinfo ? 1.0f : 0.0f;
-    f[kDoubleSlashInPath] = static_cast<float>(double_slash);
-    f[kEmbeddedUrlCount] = static_cast<float>(embedded);
+    f[kDoubleSlashInPath] = static_cast<float>(bytes.double_slash);
+    f[kEmbeddedUrlCount] = static_cast<float>(bytes.embedded_urls);
 
     // Extension of the last path segment.
     const size_t last_slash = path_v.rfind('/');
@@ -481,9 +614,22 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     }
 
     size_t params = 0, longest_value = 0;
-    if (u.has_query) {
-        // Parameters split at '&' or ';'; a value is what follows a parameter's first '='. One
-        // scan (find_first_of would call memchr once per byte).
+    if (u.has_query && !s.truncated()) {
+        // Parameters split at '&' or ';'; a value is what follows a parameter's first '='. From the
+        // scan's masks: one step per parameter.
+        const size_t query_begin = path_end + 1;
+        size_t start = query_begin;
+        const auto parameter = [&](size_t end) {
+            if (end > start) {
+                ++params;
+                const size_t eq = first_bit(s.equals_bits.data(), start, end);
+                longest_value = std::max(longest_value, eq == end ? 0 : end - eq - 1);
+            }
+            start = end + 1;
+        };
+        for_each_bit(s.separator_bits.data(), query_begin, all.size(), parameter);
+        parameter(all.size());
+    } else if (u.has_query) {
         size_t start = 0, eq = std::string_view::npos;
         for (size_t i = 0; i <= query.size(); ++i) {
             const char c = i < query.size() ? query[i] : '&';
@@ -502,27 +648,31 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     f[kQueryParamCount] = static_cast<float>(params);
     f[kLongestQueryValue] = static_cast<float>(longest_value);
 
-    f[kLongestHostLabel] = static_cast<float>(longest_label);
-    f[kLongestPathToken] = static_cast<float>(longest_pq_token);
-    f[kHexTokenCount] = static_cast<float>(hex_tokens);
-    f[kLongestDigitRun] = static_cast<float>(max_digit_run);
-    f[kMaxRepeatedCharRun] = static_cast<float>(max_repeat);
+    f[kLongestHostLabel] = static_cast<float>(bytes.longest_host_label);
+    f[kLongestPathToken] = static_cast<float>(bytes.longest_pq_token);
+    f[kHexTokenCount] = static_cast<float>(bytes.hex_tokens);
+    f[kLongestDigitRun] = static_cast<float>(bytes.max_digit_run);
+    f[kMaxRepeatedCharRun] = static_cast<float>(bytes.max_repeat);
 
-    f[kPathDepth] = static_cast<float>(depth);
+    f[kPathDepth] = static_cast<float>(bytes.path_depth);
 
     if (!is_ip) {
-        f[kHostMaxConsonantRun] = static_cast<float>(best_cons);
-        size_t vowels = 0, label_letters = 0, label_digits = 0;
-        for (char c : label) {
-            const uint8_t cls = kClass[static_cast<unsigned char>(c)];
-            vowels += (cls & kVowel) != 0;
-            label_letters += (cls & (kLower | kUpper)) != 0;
-            label_digits += (cls & kDigit) != 0;
+        f[kHostMaxConsonantRun] = static_cast<float>(bytes.host_max_consonant_run);
+        if (!label_in_host_bytes) {  // not expected (the label is cut from the host): count it here
+            bytes.label_vowels = bytes.label_letters = bytes.label_digits = bytes.label_hyphens = 0;
+            for (char c : label) {
+                const uint8_t cls = kClass[static_cast<unsigned char>(c)];
+                bytes.label_vowels += (cls & kVowel) != 0;
+                bytes.label_letters += (cls & (kLower | kUpper)) != 0;
+                bytes.label_digits += (cls & kDigit) != 0;
+                bytes.label_hyphens += c == '-';
+            }
         }
-        f[kRegistrableLabelVowelRatio] =
-            label_letters > 0 ? static_cast<float>(vowels) / static_cast<float>(label_letters) : 0.0f;
-        f[kRegistrableLabelDigitCount] = static_cast<float>(label_digits);
-        f[kRegistrableLabelHyphenCount] = static_cast<float>(count_char(label, '-'));
+        f[kRegistrableLabelVowelRatio] = bytes.label_letters > 0 ? static_cast<float>(bytes.label_vowels) /
+                                                                     static_cast<float>(bytes.label_letters)
+                                                               : 0.0f;
+        f[kRegistrableLabelDigitCount] = static_cast<float>(bytes.label_digits);
+        f[kRegistrableLabelHyphenCount] = static_cast<float>(bytes.label_hyphens);
     }
 
     // "name@domain.tld" in the path or query (victim e-mail in phishing kits' links).
@@ -545,15 +695,14 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
         tld_tokens += in_table(kTldTokens, sub.substr(start, dot - start));
         start = dot + 1;
     }
-    for (size_t i = 0; i < pq.size(); ++i) {
-        if (pq[i] != '.') continue;
+    for_each_bit(s.dot_bits.data(), pq_begin, all.size(), [&](size_t i) {  // the dots of the path and query
         size_t j = i + 1;
-        while (j < pq.size() && is_letter(pq[j]) && j - i <= 3) ++j;
-        if (j - i - 1 < 2 || j - i - 1 > 3 || (j < pq.size() && is_alnum(pq[j]))) continue;
+        while (j < all.size() && is_letter(all[j]) && j - i <= 3) ++j;
+        if (j - i - 1 < 2 || j - i - 1 > 3 || (j < all.size() && is_alnum(all[j]))) return;
         char buf[3];
-        for (size_t k = i + 1; k < j; ++k) buf[k - i - 1] = lower(pq[k]);
+        for (size_t k = i + 1; k < j; ++k) buf[k - i - 1] = lower(all[k]);
         tld_tokens += in_table(kTldTokens, std::string_view(buf, j - i - 1));
-    }
+    });
     f[kTldTokenOutsideSuffix] = static_cast<float>(tld_tokens);
 
     if (!is_ip && reg_rank == 0) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "byte_search.hpp"
 #include "url_chars.hpp"
 #include "vigil/domain/idn.hpp"
 #include "vigil/url/url.hpp"
@@ -51,18 +52,27 @@ constexpr std::array<uint8_t, 256> make_allowed() {
     return t;
 }
 constexpr std::array<uint8_t, 256> kAllowed = make_allowed();
+constexpr detail::ByteSet kAllowedIn[3] = {
+    detail::make_byte_set([](char c) { return (kAllowed[static_cast<unsigned char>(c)] & 1) != 0; }),
+    detail::make_byte_set([](char c) { return (kAllowed[static_cast<unsigned char>(c)] & 2) != 0; }),
+    detail::make_byte_set([](char c) { return (kAllowed[static_cast<unsigned char>(c)] & 4) != 0; }),
+};
+// Host bytes of canonical_name's fast path.
+constexpr detail::ByteSet kPlainHost =
+    detail::make_byte_set([](char c) { return (c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '_' || c == '.'; });
 
 // Appends `s`, percent-encoding what RFC 3986 does not allow in `part`; valid %XX stay as they are.
-// Runs of allowed bytes are appended in bulk (the common case is "nothing to encode").
+// Runs of allowed bytes are appended in bulk (the common case is "nothing to encode"). `s` lies in
+// parse()'s padded copy of the input (detail::kSearchPadding readable bytes after it).
 void append_encoded(std::string& out, std::string_view s, Part part, bool backslash_is_slash = false) {
     static constexpr char kHex[] = "0123456789ABCDEF";
-    const uint8_t bit = part == Part::kUserinfo ? 1 : part == Part::kPath ? 2 : 4;
+    const detail::ByteSet& allowed = kAllowedIn[part == Part::kUserinfo ? 0 : part == Part::kPath ? 1 : 2];
     const char* const p = s.data();
     const size_t n = s.size();
     size_t run = 0;
     size_t i = 0;
     while (true) {
-        while (i < n && (kAllowed[static_cast<unsigned char>(p[i])] & bit) != 0) ++i;
+        i += detail::find_not_in(p + i, n - i, allowed);
         if (i == n) break;
         const char c = p[i];
         if (c == '%' && i + 2 < n && is_hex(p[i + 1]) && is_hex(p[i + 2])) {
@@ -118,14 +128,16 @@ Result<uint16_t> parse_port(std::string_view digits) {
 
 // Host name: percent-decoded, dots tidied, IDN to punycode, lower-case, restricted characters.
 // Written into `out` (its capacity is reused when a ParsedUrl is parsed into again).
-Status canonical_name(std::string_view raw, std::string& out) {
-    // Fast path: already lower-case letters, digits, '-', '_' and single inner dots.
-    bool plain = !raw.empty() && raw.front() != '.' && raw.back() != '.';
-    for (size_t i = 0; plain && i < raw.size(); ++i) {
-        const char c = raw[i];
-        plain = (c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '_' || (c == '.' && raw[i - 1] != '.');
-    }
-    if (plain) {
+// `has_x` is set to false when the host surely has no "xn--" label (else true).
+Status canonical_name(std::string_view raw, std::string& out, bool& has_x) {
+    has_x = true;
+    // Fast path: already lower-case letters, digits, '-', '_' and single inner dots (`raw` lies in
+    // parse()'s padded copy of the input).
+    const detail::PlainHost check = !raw.empty() && raw.front() != '.' && raw.back() != '.'
+                                        ? detail::check_plain_host(raw.data(), raw.size(), kPlainHost)
+                                        : detail::PlainHost{};
+    if (check.plain) {
+        has_x = check.has_x;
         out.assign(raw);
         return {};
     }
@@ -187,18 +199,25 @@ Status parse(std::string_view input, ParsedUrl& out) {
     out.fragment.clear();
     out.has_fragment = false;
     out.raw.clear();
-    const auto contains = [&](char c) { return std::memchr(trimmed.data(), c, trimmed.size()) != nullptr; };
-    if (!contains('\t') && !contains('\r') && !contains('\n')) {
+    // Every search below runs over this copy, padded for the vector searches (byte_search.hpp).
+    std::array<char, kMaxUrlBytes + detail::kSearchPadding> padded;
+    const auto copy_padded = [&padded](std::string_view s) {
+        if (!s.empty()) std::memcpy(padded.data(), s.data(), s.size());
+        std::memset(padded.data() + s.size(), 0, detail::kSearchPadding);
+        return std::string_view(padded.data(), s.size());
+    };
+    std::string_view rest = copy_padded(trimmed);
+    if (detail::find_any(rest.data(), rest.size(), '\t', '\r', '\n', '\n') == rest.size()) {
         out.raw.assign(trimmed);
     } else {
         out.raw.reserve(trimmed.size());
         for (char c : trimmed) {
             if (c != '\t' && c != '\r' && c != '\n') out.raw.push_back(c);  // browsers drop these
         }
+        rest = copy_padded(out.raw);
     }
     if (out.raw.empty()) return invalid("empty URL");
 
-    std::string_view rest = out.raw;
     if (const size_t n = detail::scheme_length(rest); n > 0) {
         if (rest.substr(n + 1, 2) != "//") {
             return invalid("'" + std::string(rest.substr(0, std::min<size_t>(n, 32))) + ":' URL has no host");
@@ -213,11 +232,7 @@ Status parse(std::string_view input, ParsedUrl& out) {
     }
 
     // Authority ends at the first '/', '?', '#' or '\' (browsers treat '\' as '/').
-    size_t authority_end = 0;
-    while (authority_end < rest.size() && rest[authority_end] != '/' && rest[authority_end] != '?' &&
-           rest[authority_end] != '#' && rest[authority_end] != '\\') {
-        ++authority_end;
-    }
+    size_t authority_end = detail::find_any(rest.data(), rest.size(), '/', '?', '#', '\\');
     if (authority_end == rest.size()) authority_end = std::string_view::npos;
     const std::string_view authority = rest.substr(0, authority_end);
     const std::string_view tail = authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
@@ -225,7 +240,7 @@ Status parse(std::string_view input, ParsedUrl& out) {
 
     std::string_view hostport = authority;
     std::string_view userinfo;
-    if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    if (const size_t at = detail::find_last(authority.data(), authority.size(), '@'); at != SIZE_MAX) {
         out.has_userinfo = true;
         userinfo = authority.substr(0, at);
         hostport = authority.substr(at + 1);
@@ -241,7 +256,7 @@ Status parse(std::string_view input, ParsedUrl& out) {
             if (after.front() != ':') return invalid("unexpected text after IPv6 address");
             port_raw = after.substr(1);
         }
-    } else if (const size_t colon = hostport.rfind(':'); colon != std::string_view::npos) {
+    } else if (const size_t colon = detail::find_last(hostport.data(), hostport.size(), ':'); colon != SIZE_MAX) {
         host_raw = hostport.substr(0, colon);
         port_raw = hostport.substr(colon + 1);
     }
@@ -259,12 +274,13 @@ Status parse(std::string_view input, ParsedUrl& out) {
         out.host_kind = HostKind::kIPv6;
         out.host_unicode = out.host;
     } else {
-        if (Status name = canonical_name(host_raw, out.host); !name.ok()) return name;
+        bool has_x = true;
+        if (Status name = canonical_name(host_raw, out.host, has_x); !name.ok()) return name;
         if (auto v4 = normalize_ipv4(out.host)) {
             out.host = std::move(*v4);
             out.host_kind = HostKind::kIPv4;
             out.host_unicode = out.host;
-        } else if (domain::has_punycode_label(out.host)) {
+        } else if (has_x && domain::has_punycode_label(out.host)) {
             auto unicode = domain::to_unicode(out.host);
             if (!unicode.ok()) return unicode.error();
             out.host_unicode = std::move(unicode.value());
@@ -278,8 +294,7 @@ Status parse(std::string_view input, ParsedUrl& out) {
     // digits): the URI they form is always valid, which the fuzz target and feature_digest_test
     // check against Boost.URL's parse_uri.
     if (out.has_userinfo) append_encoded(out.userinfo, userinfo, Part::kUserinfo);
-    size_t path_end = 0;
-    while (path_end < tail.size() && tail[path_end] != '?' && tail[path_end] != '#') ++path_end;
+    const size_t path_end = detail::find_any(tail.data(), tail.size(), '?', '#', '?', '#');
     if (path_end == 0) {
         out.path.push_back('/');
     } else {
@@ -287,7 +302,8 @@ Status parse(std::string_view input, ParsedUrl& out) {
     }
     std::string_view rest_tail = tail.substr(path_end);
     if (!rest_tail.empty() && rest_tail.front() == '?') {
-        const size_t hash = rest_tail.find('#');
+        const size_t found = detail::find_any(rest_tail.data(), rest_tail.size(), '#', '#', '#', '#');
+        const size_t hash = found == rest_tail.size() ? std::string_view::npos : found;
         const std::string_view query = rest_tail.substr(1, hash == std::string_view::npos ? std::string_view::npos : hash - 1);
         out.has_query = true;
         append_encoded(out.query, query, Part::kQuery);

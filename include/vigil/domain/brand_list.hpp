@@ -126,6 +126,30 @@ public:
         }
     }
 
+    // Whether the token (ASCII letters and digits only, any case) is exactly a brand label: the test
+    // for_each_brand_token makes per token, for callers that already know where the tokens are.
+    bool is_brand_token(std::string_view token) const {
+        const size_t length = token.size();
+        if (length < kMinBrandLength || length > kMaxTokenLength) return false;
+        // Letters and digits: setting 0x20 lowers letters and leaves digits as they are.
+        const uint32_t key = pack4(token.data()) | 0x20202020u;
+        if (!maybe_prefix(key)) return false;
+        const uint32_t offset = find_prefix(key);
+        if (offset == kNoCandidates) return false;
+        char lowered[kMaxTokenLength];
+        for (size_t k = 0; k < length; ++k) lowered[k] = static_cast<char>(token[k] | 0x20);
+        const char* p = candidate_pool_.data() + offset;
+        const uint32_t count = group_size(p);
+        p += sizeof(uint32_t);
+        for (uint32_t k = 0; k < count; ++k) {
+            const size_t brand_length = static_cast<unsigned char>(*p);
+            if (brand_length < length) break;
+            if (brand_length == length && std::memcmp(p + 1, lowered, length) == 0) return true;
+            p += 1 + brand_length;
+        }
+        return false;
+    }
+
 private:
     static constexpr size_t kMaxTokenLength = 64;
     static constexpr size_t kMaxScanLength = 256;

@@ -2,6 +2,7 @@
 // Confusable skeletons (Unicode UTS #39 via ICU uspoof): two labels that look alike have the same
 // skeleton ("pаypal" with a Cyrillic а, "paypa1" and "paypal" all give "paypal").
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,6 +41,10 @@ private:
     std::unique_ptr<USpoofChecker, Closer> checker_;
     std::array<std::string, 128> ascii_;  // skeleton of each ASCII byte, folded
     std::array<char, 128> ascii_single_{};  // ascii_[c] when it is one (non-NUL) byte, else 0
+    // The bytes that are their own skeleton, as nibble tables for an AVX2 check that a whole label
+    // is its own skeleton (the common case), used when the CPU has AVX2.
+    std::array<uint8_t, 16> identity_by_low_nibble_{};
+    bool avx2_ = false;
 };
 
 }  // namespace vigil::domain

@@ -1,6 +1,7 @@
 #pragma once
 // Case-insensitive multi-keyword search (Aho-Corasick automaton) over [a-z0-9-]: one pass over the
 // text, no allocation while scanning. Used for brand names and sensitive words in URLs.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -58,6 +59,23 @@ public:
         for_each_match(text, [&n](const Match&) { ++n; });
         return n;
     }
+    // Same for a text made only of ASCII letters and digits (a token): no separator test per byte.
+    size_t count_in_token(std::string_view token) const {
+        size_t n = 0;
+        uint32_t row = 0;
+        const uint32_t* rows = rows_.data();
+        for (const char c : token) {
+            row = rows[(row & ~kHasOutput) + kClass[static_cast<unsigned char>(c)]];
+            n += row >> 31;  // kHasOutput
+        }
+        return n;
+    }
+    // The shortest keyword (0 if none): tokens shorter than that hold none.
+    size_t min_length() const {
+        size_t m = 0;
+        for (uint32_t length : lengths_) m = m == 0 ? length : std::min<size_t>(m, length);
+        return m;
+    }
 
     size_t size() const { return keywords_.size(); }
     const std::string& keyword(uint32_t id) const { return keywords_[id]; }
@@ -71,6 +89,7 @@ private:
     std::vector<std::string> keywords_;
     std::vector<uint32_t> lengths_;
     static constexpr uint32_t kHasOutput = 1u << 31;
+    static_assert(kHasOutput >> 31 == 1);
     // Complete DFA, state * kAlphabet + class -> the target state's row offset (target *
     // kAlphabet), or-ed with kHasOutput when a keyword ends in the target: no multiply and no
     // out_ load per byte.

@@ -14,6 +14,7 @@
 #include "vigil/domain/keyword_matcher.hpp"
 #include "vigil/domain/lookalike.hpp"
 #include "vigil/domain/public_suffix.hpp"
+#include "vigil/features/byte_scan.hpp"
 #include "vigil/url/url.hpp"
 
 namespace vigil::features {
@@ -73,14 +74,20 @@ public:
     const domain::LookalikeDetector& lookalike() const { return *lookalike_; }
     const std::shared_ptr<const domain::LookalikeDetector>& shared_lookalike() const { return lookalike_; }
 
+    // The byte scan in use (scan_bytes_avx2 when the CPU has AVX2); tests force the scalar one.
+    ScanBytesFn byte_scan() const { return scan_bytes_; }
+    void set_byte_scan(ScanBytesFn scan) { scan_bytes_ = scan; }
+
 private:
     const domain::PublicSuffixList& psl_;
     const domain::BrandList& brands_;
     std::shared_ptr<const domain::LookalikeDetector> lookalike_;
     domain::KeywordMatcher sensitive_words_;
+    size_t min_sensitive_word_ = 1;
     // Host-suffix tables of docs/features.md (TLD classes, shorteners, free hosting) as flag bits,
     // reverse-hashed so one walk over the last three labels answers all of them.
     domain::FlatStringMap host_tables_{domain::FlatStringMap::KeyHash::kReverse};
+    ScanBytesFn scan_bytes_;
 };
 
 }  // namespace vigil::features

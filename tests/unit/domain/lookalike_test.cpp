@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 #include <set>
@@ -72,6 +73,40 @@ TEST(ConfusableSkeleton, FoldsConfusablesAndCase) {
     EXPECT_EQ(sk->ascii_skeleton("toolongforbuffer", buf, sizeof buf), "");
     EXPECT_EQ(sk->ascii_skeleton("a\xC3\xA0", buf, sizeof buf), "");
     EXPECT_FALSE(sk->skeleton("\xFF\xFE").empty());  // invalid UTF-8: no crash, no empty skeleton
+}
+
+// The buffer version (a vector fast path for labels that are their own skeleton) against the
+// string version (byte by byte), on random ASCII and non-ASCII labels of every length.
+TEST(ConfusableSkeleton, BufferAndStringVersionsAgree) {
+    auto sk = ConfusableSkeleton::create();
+    ASSERT_TRUE(sk.ok());
+    uint64_t state = 0x9E3779B97F4A7C15ULL;
+    const auto next = [&] {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state;
+    };
+    static constexpr char kBytes[] = "abcdefghijklmnopqrstuvwxyz0123456789-_.vvclrnmVCLW\x80";
+    std::vector<std::string> labels = {"paypal", "vvikipedia", "clouds", "xcl", "v", "c", "vv", "cl", "CL",
+                                       "amazon", std::string(63, 'v'), std::string(40, 'a') + "cl"};
+    for (int k = 0; k < 20000; ++k) {
+        std::string s(1 + next() % 70, 'a');
+        for (char& c : s) c = kBytes[next() % (sizeof(kBytes) - 1)];
+        if (next() % 50 == 0) s[next() % s.size()] = static_cast<char>(0x80 | next());
+        labels.push_back(std::move(s));
+    }
+    for (const std::string& label : labels) {
+        std::string expected;
+        const bool ascii = sk->ascii_skeleton(label, expected);
+        char buffer[2 * 63 + 2];
+        const std::string_view got = sk->ascii_skeleton(label, buffer, sizeof buffer);
+        if (!ascii || expected.size() > sizeof buffer) {
+            EXPECT_TRUE(got.empty()) << label;
+        } else {
+            EXPECT_EQ(got, expected) << label;
+        }
+    }
 }
 
 TEST(Lookalike, ProtectedDomainsAndUnrelatedHostsAreNotFlagged) {
