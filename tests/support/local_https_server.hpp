@@ -16,6 +16,8 @@
 #include <string>
 #include <thread>
 
+#include "support/loopback_listener.hpp"
+
 namespace vigil::testing {
 
 class LocalHttpsServer {
@@ -27,17 +29,10 @@ public:
             SSL_CTX_use_PrivateKey_file(ctx_, key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
             return;
         }
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        int one = 1;
-        ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 16) != 0) return;
-        socklen_t len = sizeof addr;
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-        port_ = ntohs(addr.sin_port);
-        thread_ = std::thread([this] { run(); });
+        const auto listener = listen_on_loopback();
+        fd_ = listener.fd;
+        port_ = listener.port;
+        if (port_ != 0) thread_ = std::thread([this] { run(); });
     }
     ~LocalHttpsServer() {
         stop_ = true;
