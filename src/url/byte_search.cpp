@@ -44,18 +44,30 @@ VIGIL_AVX2 size_t find_last_avx2(const char* p, size_t n, char c) {
     return last;
 }
 
-VIGIL_AVX2 size_t find_not_in_avx2(const char* p, size_t n, const ByteSet& set) {
-    const __m256i by_low = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(set.by_low_nibble.data())));
-    // Bit of the high nibble; none for bytes >= 0x80 (never members).
-    const __m256i high_bit = _mm256_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0,  //
-                                              1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0);
-    const __m256i nibble = _mm256_set1_epi8(0x0F);
-    for (size_t i = 0; i < n; i += 32) {
-        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+// Membership of 32 bytes in a ByteSet with two nibble lookups: the set's bits by low nibble, ANDed with
+// the bit of the high nibble (none for bytes >= 0x80, never members).
+struct ByteSetTest {
+    __m256i by_low, high_bit, nibble;
+    VIGIL_AVX2 explicit ByteSetTest(const ByteSet& set)
+        : by_low(_mm256_broadcastsi128_si256(
+              _mm_loadu_si128(reinterpret_cast<const __m128i*>(set.by_low_nibble.data())))),
+          high_bit(_mm256_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0,  //
+                                    1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0)),
+          nibble(_mm256_set1_epi8(0x0F)) {}
+    // Bit i set when byte i of v is outside the set.
+    VIGIL_AVX2 uint32_t outside(__m256i v) const {
         const __m256i low = _mm256_shuffle_epi8(by_low, _mm256_and_si256(v, nibble));
         const __m256i high = _mm256_shuffle_epi8(high_bit, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
-        const __m256i out = _mm256_cmpeq_epi8(_mm256_and_si256(low, high), _mm256_setzero_si256());
-        if (const auto m = static_cast<uint32_t>(_mm256_movemask_epi8(out)); m != 0) {
+        return static_cast<uint32_t>(
+            _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(low, high), _mm256_setzero_si256())));
+    }
+};
+
+VIGIL_AVX2 size_t find_not_in_avx2(const char* p, size_t n, const ByteSet& set) {
+    const ByteSetTest test(set);
+    for (size_t i = 0; i < n; i += 32) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+        if (const uint32_t m = test.outside(v); m != 0) {
             return std::min(n, i + static_cast<size_t>(std::countr_zero(m)));
         }
     }
@@ -63,19 +75,13 @@ VIGIL_AVX2 size_t find_not_in_avx2(const char* p, size_t n, const ByteSet& set) 
 }
 
 VIGIL_AVX2 PlainHost check_plain_host_avx2(const char* p, size_t n, const ByteSet& set) {
-    const __m256i by_low = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(set.by_low_nibble.data())));
-    const __m256i high_bit = _mm256_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0,  //
-                                              1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0);
-    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    const ByteSetTest test(set);
     const __m256i dot = _mm256_set1_epi8('.');
     PlainHost out{true, false};
     for (size_t i = 0; i < n; i += 32) {
         const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
         const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 1));
-        const __m256i low = _mm256_shuffle_epi8(by_low, _mm256_and_si256(v, nibble));
-        const __m256i high = _mm256_shuffle_epi8(high_bit, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
-        uint32_t outside = static_cast<uint32_t>(
-            _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(low, high), _mm256_setzero_si256())));
+        uint32_t outside = test.outside(v);
         uint32_t pairs = static_cast<uint32_t>(
             _mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(v, dot), _mm256_cmpeq_epi8(next, dot))));
         uint32_t x = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('x'))));

@@ -110,19 +110,7 @@ public:
             if (!maybe_prefix(key)) continue;
             // The brand labels with the token's first four characters (all of them, longest first).
             const uint32_t offset = find_prefix(key);
-            if (offset == kNoCandidates) continue;
-            const char* p = candidate_pool_.data() + offset;
-            const uint32_t count = group_size(p);
-            p += sizeof(uint32_t);
-            for (uint32_t k = 0; k < count; ++k) {
-                const size_t brand_length = static_cast<unsigned char>(*p);
-                if (brand_length < length) break;
-                if (brand_length == length && std::memcmp(p + 1, lowered, length) == 0) {
-                    on_brand(token, begin, i);
-                    break;
-                }
-                p += 1 + brand_length;
-            }
+            if (offset != kNoCandidates && group_has(offset, lowered, length)) on_brand(token, begin, i);
         }
     }
 
@@ -138,16 +126,7 @@ public:
         if (offset == kNoCandidates) return false;
         char lowered[kMaxTokenLength];
         for (size_t k = 0; k < length; ++k) lowered[k] = static_cast<char>(token[k] | 0x20);
-        const char* p = candidate_pool_.data() + offset;
-        const uint32_t count = group_size(p);
-        p += sizeof(uint32_t);
-        for (uint32_t k = 0; k < count; ++k) {
-            const size_t brand_length = static_cast<unsigned char>(*p);
-            if (brand_length < length) break;
-            if (brand_length == length && std::memcmp(p + 1, lowered, length) == 0) return true;
-            p += 1 + brand_length;
-        }
-        return false;
+        return group_has(offset, lowered, length);
     }
 
 private:
@@ -157,6 +136,21 @@ private:
     static constexpr size_t kBloomBits = 1 << 16;
     // for_each_brand tries at most this many candidates per position (longest first).
     static constexpr uint32_t kMaxCandidates = 255;
+    // Whether the candidate group at `offset` (brand labels sharing a 4-byte prefix, longest first) holds
+    // exactly the lower-case label `lowered[0, length)`.
+    bool group_has(uint32_t offset, const char* lowered, size_t length) const {
+        const char* p = candidate_pool_.data() + offset;
+        const uint32_t count = group_size(p);
+        p += sizeof(uint32_t);
+        for (uint32_t k = 0; k < count; ++k) {
+            const size_t brand_length = static_cast<unsigned char>(*p);
+            if (brand_length < length) return false;
+            if (brand_length == length && std::memcmp(p + 1, lowered, length) == 0) return true;
+            p += 1 + brand_length;
+        }
+        return false;
+    }
+
     static uint32_t group_size(const char* group) {
         uint32_t n;
         std::memcpy(&n, group, sizeof n);
