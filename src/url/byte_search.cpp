@@ -45,7 +45,8 @@ VIGIL_AVX2 size_t find_last_avx2(const char* p, size_t n, char c) {
 }
 
 VIGIL_AVX2 size_t find_not_in_avx2(const char* p, size_t n, const ByteSet& set) {
-    const __m256i by_low = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(set.by_low_nibble.data())));
+    const __m256i by_low =
+        _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(set.by_low_nibble.data())));
     // Bit of the high nibble; none for bytes >= 0x80 (never members).
     const __m256i high_bit = _mm256_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0,  //
                                               1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -63,7 +64,8 @@ VIGIL_AVX2 size_t find_not_in_avx2(const char* p, size_t n, const ByteSet& set) 
 }
 
 VIGIL_AVX2 PlainHost check_plain_host_avx2(const char* p, size_t n, const ByteSet& set) {
-    const __m256i by_low = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(set.by_low_nibble.data())));
+    const __m256i by_low =
+        _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(set.by_low_nibble.data())));
     const __m256i high_bit = _mm256_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0,  //
                                               1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0);
     const __m256i nibble = _mm256_set1_epi8(0x0F);
