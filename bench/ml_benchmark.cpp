@@ -2,7 +2,9 @@
 // run. The model is ~300 trees of depth 6 over 64 features, trained at start-up on seeded
 // synthetic data (or VIGIL_BENCH_MODEL=path/to/xgboost.json to use a saved model instead;
 // VIGIL_BENCH_SAVE_MODEL=path saves the trained one).
-// After the runs a table of ratios (XGBoost time / native time) is printed.
+// After the runs a table of ratios (XGBoost time / native time) is printed, and scalar / AVX2 walk
+// for the *Scalar twins (same model pinned to the portable walk; with
+// --benchmark_enable_random_interleaving=true one run is an A/B test on a busy machine).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -27,6 +29,7 @@ constexpr size_t kRows = 1024;  // rows cycled through, so branch predictors can
 
 struct Setup {
     std::unique_ptr<Forest> forest;
+    std::unique_ptr<Forest> scalar_forest;  // the same model pinned to the portable scalar walks
     std::unique_ptr<Booster> booster;
     DenseData rows;
     std::string description;
@@ -76,11 +79,14 @@ Setup* make_setup() {
     }
     s->forest = std::make_unique<Forest>(std::move(*f));
     s->booster = std::make_unique<Booster>(std::move(*b));
+    s->scalar_forest = std::make_unique<Forest>(*s->forest);
+    s->scalar_forest->set_avx2_walk(false);
     // Single-row serving: one thread per request, no OpenMP fan-out inside XGBoost.
     if (!s->booster->set_param("nthread", "1")) std::exit(1);
     s->rows = vigil::ml::make_synthetic_binary(kRows, s->forest->num_features(), 0.05, 3);
-    std::fprintf(stderr, "model: %s, %zu trees, %zu nodes, max depth %d, %zu features\n", s->description.c_str(),
-                 s->forest->num_trees(), s->forest->num_nodes(), s->forest->max_depth(), s->forest->num_features());
+    std::fprintf(stderr, "model: %s, %zu trees, %zu nodes, max depth %d, %zu features; AVX2 walk %s\n",
+                 s->description.c_str(), s->forest->num_trees(), s->forest->num_nodes(), s->forest->max_depth(),
+                 s->forest->num_features(), s->forest->avx2_walk() ? "on" : "off (CPU without AVX2)");
     return s;
 }
 
@@ -94,6 +100,16 @@ void BM_NativePredictRow(benchmark::State& state) {
     size_t i = 0;
     for (auto _ : state) {
         benchmark::DoNotOptimize(s.forest->predict_proba(s.rows.row(i)));
+        i = (i + 1) % kRows;
+    }
+}
+
+// predict_proba with the portable scalar walk (the AVX2 one above when the CPU has it).
+void BM_NativePredictRowScalar(benchmark::State& state) {
+    Setup& s = setup();
+    size_t i = 0;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(s.scalar_forest->predict_proba(s.rows.row(i)));
         i = (i + 1) % kRows;
     }
 }
@@ -178,6 +194,18 @@ void BM_NativePathContributionsAndMarginRow(benchmark::State& state) {
     }
 }
 
+// The same with the portable scalar walk.
+void BM_NativePathContributionsAndMarginRowScalar(benchmark::State& state) {
+    Setup& s = setup();
+    std::vector<float> out(s.forest->num_features() + 1);
+    size_t i = 0;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(s.scalar_forest->path_contributions_and_margin(s.rows.row(i), out));
+        benchmark::DoNotOptimize(out.data());
+        i = (i + 1) % kRows;
+    }
+}
+
 // Top 5 reasons from one row's path contributions (precomputed, cycled): the vector form and
 // the form writing into a caller's array.
 std::vector<std::vector<float>>& contribution_rows() {
@@ -225,6 +253,7 @@ void BM_NativePredictBatch1024(benchmark::State& state) {
 }
 
 BENCHMARK(BM_NativePredictRow);
+BENCHMARK(BM_NativePredictRowScalar);
 BENCHMARK(BM_XgboostPredictFromDenseRow);
 BENCHMARK(BM_NativeTreeShapAlgo2Row);
 BENCHMARK(BM_NativeTreeShapRow);
@@ -232,6 +261,7 @@ BENCHMARK(BM_XgboostContribsRow);
 BENCHMARK(BM_XgboostApproxContribsRow);
 BENCHMARK(BM_NativePathContributionsRow);
 BENCHMARK(BM_NativePathContributionsAndMarginRow);
+BENCHMARK(BM_NativePathContributionsAndMarginRowScalar);
 BENCHMARK(BM_TopK5Vector);
 BENCHMARK(BM_TopK5IntoArray);
 BENCHMARK(BM_NativePredictBatch1024);
@@ -264,6 +294,9 @@ public:
         ratio("SHAP: XGBoost pred_contribs / shap_values", "BM_XgboostContribsRow", "BM_NativeTreeShapRow");
         ratio("XGBoost approx pred_contribs / path_contributions", "BM_XgboostApproxContribsRow",
               "BM_NativePathContributionsRow");
+        ratio("predict_proba: scalar walk / AVX2 walk", "BM_NativePredictRowScalar", "BM_NativePredictRow");
+        ratio("path_contributions_and_margin: scalar / AVX2 walk", "BM_NativePathContributionsAndMarginRowScalar",
+              "BM_NativePathContributionsAndMarginRow");
     }
 
 private:

@@ -49,8 +49,10 @@ Result<std::unique_ptr<IntelServing>> start_intel_serving(const ServerConfig& co
     if (!popular) return popular.error();
     set.popular = std::move(*popular);
     serving->rules = api::make_intel_rules(std::move(set));
+    intel::HttpClientOptions http;
+    http.ca_file = config.feed_ca_file.string();
     serving->refresher = std::make_unique<intel::FeedRefresher>(std::move(*feeds), serving->state, config.db_path,
-                                                                std::chrono::seconds(config.feed_refresh_s));
+                                                                std::chrono::seconds(config.feed_refresh_s), http);
     return serving;
 }
 

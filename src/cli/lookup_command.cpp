@@ -11,7 +11,7 @@
 namespace vigil::cli {
 namespace {
 
-constexpr const char* kLookupUsage = R"(usage: vigil lookup URL... --server http://HOST:PORT [--state FILE]
+constexpr const char* kLookupUsage = R"(usage: vigil lookup URL... --server http://HOST:PORT [--state FILE] [--ca-file PEM]
 
 Checks URLs against a Vigil server's threat lists without sending them: fetches the list of 4-byte
 SHA-256 prefixes (a diff when --state holds an earlier list), checks each URL's Safe Browsing
@@ -22,6 +22,7 @@ Exit status 0 when no URL is listed, 3 when one is, 1 on errors.
 options:
   --server URL   Vigil server base URL (required)
   --state FILE   keep the prefix list between runs (created if missing)
+  --ca-file PEM  CA certificates to trust for an https server besides the system's
   --help
 )";
 
@@ -30,18 +31,21 @@ options:
 int run_lookup(int argc, char** argv) {
     std::string server;
     std::filesystem::path state_file;
+    intel::HttpClientOptions http;
     std::vector<std::string> urls;
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         if (a == "--help" || a == "-h") {
             std::cout << kLookupUsage;
             return 0;
-        } else if (a == "--server" || a == "--state") {
+        } else if (a == "--server" || a == "--state" || a == "--ca-file") {
             if (i + 1 >= argc) return std::cerr << "vigil lookup: " << a << " needs a value\n", 2;
             if (a == "--server") {
                 server = argv[++i];
-            } else {
+            } else if (a == "--state") {
                 state_file = argv[++i];
+            } else {
+                http.ca_file = argv[++i];
             }
         } else if (a.starts_with("--")) {
             return std::cerr << "vigil lookup: unknown option '" << a << "'\n\n" << kLookupUsage, 2;
@@ -51,7 +55,7 @@ int run_lookup(int argc, char** argv) {
     }
     if (server.empty() || urls.empty()) return std::cerr << kLookupUsage, 2;
 
-    intel::HashListClient client(server);
+    intel::HashListClient client(server, http);
     if (!state_file.empty()) {
         if (Status s = client.load_state(state_file); !s) {
             return std::cerr << "vigil lookup: " << s.error().message << "\n", 1;

@@ -101,6 +101,10 @@ Result<HttpReply> http_request(std::string_view method, std::string_view url, st
     asio::ssl::context ctx(asio::ssl::context::tls_client);
     ctx.set_default_verify_paths(ec);
     if (ec) return io_error("loading the system CA certificates", ec);
+    if (!options.ca_file.empty()) {
+        ctx.load_verify_file(options.ca_file, ec);
+        if (ec) return io_error("loading CA certificates from " + options.ca_file, ec);
+    }
     ctx.set_verify_mode(asio::ssl::verify_peer);
     asio::ssl::stream<tcp::socket> stream(io, ctx);
     stream.set_verify_callback(asio::ssl::host_name_verification(resolve_host));

@@ -231,10 +231,20 @@ Result<Forest> Forest::parse_xgboost_json(std::string_view json_text) {
     f.pack_for_prediction();
     f.build_shap_program();
     f.build_attribution_walk();
-    for (size_t t = 0; t + kLanes <= f.tree_depth_.size(); t += kLanes)
-        f.block_depth_.push_back(*std::max_element(f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t),
-                                                   f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t + kLanes)));
+    // Whole blocks, then the tail's block (only the AVX2 walk, which pads it, walks the tail as a block).
+    for (size_t t = 0; t < f.tree_depth_.size(); t += kLanes)
+        f.block_depth_.push_back(*std::max_element(
+            f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(t),
+            f.tree_depth_.begin() + static_cast<std::ptrdiff_t>(std::min(t + kLanes, f.tree_depth_.size()))));
+    if (!f.packed_.empty()) {
+        // The AVX2 walk's roots: whole blocks, the lanes past the last tree on a padding leaf.
+        f.packed_.push_back({0.0f, 0u});
+        f.packed_roots_ = f.tree_roots_;
+        f.packed_roots_.resize((f.tree_roots_.size() + kLanes - 1) / kLanes * kLanes,
+                               static_cast<uint32_t>(f.packed_.size() - 1));
+    }
     f.init_shap_tables();
+    f.set_avx2_walk(true);
     return f;
 }
 
@@ -336,9 +346,15 @@ void Forest::fill_split_row(const float* x, float* xx) const {
     }
 }
 
+bool Forest::set_avx2_walk(bool on) {
+    avx2_walk_ = on && cpu_has_avx2();
+    return avx2_walk_;
+}
+
 float Forest::predict_margin(std::span<const float> row) const {
     if (row.size() != num_features_) return std::numeric_limits<float>::quiet_NaN();
     const float* x = row.data();
+    if (avx2_walk_ && !packed_.empty() && num_features_ <= kMaxAvx2PredictFeatures) return predict_margin_avx2(x);
     const uint32_t* roots = tree_roots_.data();
     const size_t num_trees = tree_roots_.size();
     // Accumulate in float, tree by tree, starting from the base margin: XGBoost's order.

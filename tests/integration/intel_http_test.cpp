@@ -11,6 +11,7 @@
 
 #include "../unit/store/temp_dir.hpp"
 #include "support/local_http_server.hpp"
+#include "support/local_https_server.hpp"
 #include "test_server.hpp"
 
 namespace vigil::testing {
@@ -146,6 +147,38 @@ TEST(IntelFeeds, HttpFeedIsRefreshedAndDroppedEntriesDisappear) {
     auto denied = object_of(server.post_json("/api/v1/check", R"({"url":"https://www.denied.example/"})").body);
     EXPECT_EQ(denied.at("verdict").as_string(), "phishing");
     EXPECT_EQ(rule_reasons(denied), std::vector<std::string>{"deny-list"});
+    EXPECT_EQ(server.terminate(), 0);
+}
+
+// An https feed whose server has its own CA: refused with the system's CAs alone, loaded once the server is
+// given that CA with --feed-ca-file.
+TEST(IntelFeeds, HttpsFeedNeedsItsCa) {
+    const std::string tls = std::string(VIGIL_SOURCE_DIR) + "/tests/data/tls/";
+    LocalHttpsServer feed(tls + "localhost-cert.pem", tls + "localhost-key.pem", "http://tls-phish.example/login\n");
+    ASSERT_NE(feed.port(), 0);
+    const std::string spec = "tls=openphish:https://localhost:" + std::to_string(feed.port()) + "/feed.txt";
+    const auto source_status = [](TestServer& server) -> std::string {
+        auto stats = object_of(server.get("/api/v1/intel/stats").body);
+        const auto& sources = stats.at("sources").as_array();
+        if (sources.empty()) return "";
+        return std::string(sources.at(0).at("last_refresh").at("status").as_string());
+    };
+    {
+        TestServer server({"--feed", spec, "--feed-refresh-s", "1"});
+        ASSERT_TRUE(server.running()) << server.output();
+        EXPECT_TRUE(eventually([&] { return source_status(server) == "error"; })) << server.output();
+        EXPECT_GE(feed.failed_handshakes(), 1);
+        EXPECT_EQ(feed.answered(), 0);
+        EXPECT_EQ(server.terminate(), 0);
+    }
+    TestServer server({"--feed", spec, "--feed-refresh-s", "1", "--feed-ca-file", tls + "localhost-cert.pem"});
+    ASSERT_TRUE(server.running()) << server.output();
+    const std::string body = R"({"url":"http://tls-phish.example/login"})";
+    EXPECT_TRUE(eventually([&] {
+        return rule_reasons(object_of(server.post_json("/api/v1/check", body).body)) ==
+               std::vector<std::string>{"feed:tls"};
+    })) << server.output();
+    EXPECT_EQ(source_status(server), "ok");
     EXPECT_EQ(server.terminate(), 0);
 }
 

@@ -13,23 +13,17 @@
 #include <string>
 #include <thread>
 
+#include "support/loopback_listener.hpp"
+
 namespace vigil::testing {
 
 class LocalHttpServer {
 public:
     LocalHttpServer() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        int one = 1;
-        ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        addr.sin_port = 0;
-        if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 16) != 0) return;
-        socklen_t len = sizeof addr;
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-        port_ = ntohs(addr.sin_port);
-        thread_ = std::thread([this] { run(); });
+        const auto listener = listen_on_loopback();
+        fd_ = listener.fd;
+        port_ = listener.port;
+        if (port_ != 0) thread_ = std::thread([this] { run(); });
     }
     ~LocalHttpServer() {
         stop_ = true;

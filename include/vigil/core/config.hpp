@@ -45,6 +45,7 @@ struct ServerConfig {
     // environment, each --feed flag) adds feeds rather than replacing them.
     std::string feeds;
     uint32_t feed_refresh_s = 3600;
+    std::filesystem::path feed_ca_file;     // extra CA certificates (PEM) trusted for https feeds
     std::filesystem::path allow_list;       // deployment allow-list: domains whose URLs are benign
     std::filesystem::path deny_list;        // deployment deny-list: domains whose URLs are phishing
     // Popular registrable domains (at most "suspicious" on the model alone); "" = <data dir>/domains/

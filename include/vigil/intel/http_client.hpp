@@ -19,6 +19,9 @@ struct HttpReply {
 struct HttpClientOptions {
     std::chrono::milliseconds timeout{15000};  // per socket operation
     size_t max_body_bytes = size_t{256} << 20;
+    // PEM file of CA certificates trusted for https in addition to the system's (a private feed server's own
+    // CA); empty: the system's only. Peer and host name are verified either way.
+    std::string ca_file;
 };
 
 // url: http://host[:port]/path?query or https://...; method "GET" or "POST".

@@ -67,6 +67,15 @@ public:
     // verdict that needs only the cheap explanation walks the forest once.
     float path_contributions_and_margin(std::span<const float> row, std::span<float> out) const;
 
+    // predict_margin (and so predict_proba and the batches) runs an AVX2 walk (8 trees per
+    // vector, gathers) when the CPU has AVX2, checked once when the model is loaded; otherwise, or
+    // after set_avx2_walk(false), the portable scalar walk. Both give bit-identical margins. The
+    // attribution walks stay scalar (faster on the target CPU). Not thread-safe against concurrent
+    // calls: switch before sharing the Forest (tests, benchmarks).
+    bool avx2_walk() const { return avx2_walk_; }
+    // Returns whether the AVX2 walk is on afterwards (it stays off on a CPU without AVX2).
+    bool set_avx2_walk(bool on);
+
     // The k features with the largest |contribution| (bias excluded), largest first; ties by
     // feature index. Zero contributions are not reasons.
     static std::vector<FeatureContribution> top_k(std::span<const float> contributions, size_t k);
@@ -109,6 +118,11 @@ private:
     void pack_for_prediction();
     void build_attribution_walk();  // fills walk_, walk_roots_ and walk_block_depth_ (needs node_mean_)
     float walk_with_attribution(const float* x, float* contrib) const;  // the lock-step Saabas walk
+    // predict_margin's walk over packed_ with 8 trees per AVX2 vector (forest_walk_avx2.cpp);
+    // needs packed_ and num_features() <= kMaxAvx2PredictFeatures (its split row is on the stack).
+    float predict_margin_avx2(const float* x) const;
+    static constexpr size_t kMaxAvx2PredictFeatures = 256;
+    static bool cpu_has_avx2();
     void build_shap_program();  // fills shap_* and max_tree_nodes_
     void init_shap_tables();    // Gauss-Legendre rule for shap_values (tree_shap.cpp)
 
@@ -121,7 +135,7 @@ private:
     size_t max_tree_nodes_ = 0;
     std::vector<uint32_t> tree_roots_;  // index of each tree's root in nodes_
     std::vector<uint8_t> tree_depth_;   // depth of each tree (edges on the longest path)
-    std::vector<uint8_t> block_depth_;  // max depth of each block of kLanes consecutive trees
+    std::vector<uint8_t> block_depth_;  // max depth of each block of kLanes consecutive trees, tail included
     static constexpr size_t kLanes = 8;  // trees traversed together in predict_margin
     // 8-byte copy of the node array for prediction only (half the cache footprint): value, and
     // bits = left-child offset from this node (16 bits, 0 = leaf) | slot << 16, where slot is the
@@ -131,7 +145,8 @@ private:
         float value;
         uint32_t bits;
     };
-    std::vector<PackedNode> packed_;
+    std::vector<PackedNode> packed_;  // plus one padding leaf at the end
+    std::vector<uint32_t> packed_roots_;  // tree_roots_ padded to whole blocks with the padding leaf
     // 16-byte node for path attribution: one load per step brings the split, the child offset
     // and the mean change of both edges out of it, so each step touches one cache line (instead
     // of a packed node and a delta in two arrays) and needs nothing carried from the last step.
@@ -169,6 +184,7 @@ private:
     float base_margin_ = 0.0f;
     float expected_margin_ = 0.0f;      // base margin + sum of root means: the SHAP bias
     int max_depth_ = 0;
+    bool avx2_walk_ = false;  // predict_margin runs predict_margin_avx2 (CPU support checked at load)
     // Gauss-Legendre rule on (0, 1) for shap_values_fast, padded to a multiple of 4 nodes:
     // t | 1 - t | -1 / (1 - t) | weight, each block the padded length.
     std::vector<float> gauss_rule_;

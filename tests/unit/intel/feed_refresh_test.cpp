@@ -5,6 +5,8 @@
 
 #include "../store/temp_dir.hpp"
 #include "support/local_http_server.hpp"
+#include "support/local_https_server.hpp"
+#include "vigil/intel/http_client.hpp"
 #include "vigil/intel/feed_refresh.hpp"
 #include "vigil/intel/feed_store.hpp"
 
@@ -13,6 +15,9 @@ namespace {
 
 using store::testing::TempDir;
 using vigil::testing::LocalHttpServer;
+using vigil::testing::LocalHttpsServer;
+
+const std::string kTlsDir = std::string(VIGIL_SOURCE_DIR) + "/tests/data/tls/";
 
 TEST(FeedSpec, Parses) {
     auto s = parse_feed_spec("pt=phishtank:https://host/path?a=b:c");
@@ -66,6 +71,56 @@ TEST(FeedRefresh, FromLocalHttpServerWithErrors) {
     EXPECT_EQ(state.snapshot()->size(), 2u);  // kept
     const FeedSpec closed{"closed", FeedFormat::kPlain, "http://127.0.0.1:1/feed"};
     EXPECT_FALSE(refresh_feed(closed, state, nullptr).ok());
+}
+
+// https: the peer's certificate must chain to a trusted CA and name the host asked for. The test server's
+// self-signed certificate is for "localhost" only and is trusted only through HttpClientOptions::ca_file.
+TEST(HttpClient, HttpsVerifiesTheCertificateAndTheHostName) {
+    LocalHttpsServer https(kTlsDir + "localhost-cert.pem", kTlsDir + "localhost-key.pem", "hello over tls\n");
+    ASSERT_NE(https.port(), 0);
+    const std::string port = std::to_string(https.port());
+    HttpClientOptions trusted;
+    trusted.ca_file = kTlsDir + "localhost-cert.pem";
+    trusted.timeout = std::chrono::milliseconds(3000);
+
+    auto ok = http_request("GET", "https://localhost:" + port + "/feed.txt", {}, {}, trusted);
+    ASSERT_TRUE(ok.ok()) << ok.error().message;
+    EXPECT_EQ(ok->status, 200u);
+    EXPECT_EQ(ok->body, "hello over tls\n");
+    EXPECT_EQ(https.answered(), 1);
+
+    HttpClientOptions system_only;
+    system_only.timeout = trusted.timeout;
+    auto untrusted = http_request("GET", "https://localhost:" + port + "/feed.txt", {}, {}, system_only);
+    ASSERT_FALSE(untrusted.ok());
+    EXPECT_NE(untrusted.error().message.find("TLS handshake"), std::string::npos) << untrusted.error().message;
+
+    auto wrong_name = http_request("GET", "https://127.0.0.1:" + port + "/feed.txt", {}, {}, trusted);
+    ASSERT_FALSE(wrong_name.ok());
+    EXPECT_NE(wrong_name.error().message.find("TLS handshake"), std::string::npos) << wrong_name.error().message;
+    EXPECT_EQ(https.answered(), 1) << "no request may be sent over an unverified connection";
+
+    HttpClientOptions missing = trusted;
+    missing.ca_file = kTlsDir + "no-such-ca.pem";
+    auto no_ca = http_request("GET", "https://localhost:" + port + "/", {}, {}, missing);
+    ASSERT_FALSE(no_ca.ok());
+    EXPECT_NE(no_ca.error().message.find("no-such-ca.pem"), std::string::npos) << no_ca.error().message;
+}
+
+TEST(FeedRefresh, FromHttpsServerWithItsCa) {
+    LocalHttpsServer https(kTlsDir + "localhost-cert.pem", kTlsDir + "localhost-key.pem",
+                           "http://a.example/\nhttp://b.example/x\nhttp://c.example/y\n");
+    ASSERT_NE(https.port(), 0);
+    IntelState state;
+    const FeedSpec spec{"tls", FeedFormat::kOpenPhish, "https://localhost:" + std::to_string(https.port()) + "/feed"};
+    HttpClientOptions http;
+    http.ca_file = kTlsDir + "localhost-cert.pem";
+    auto r = refresh_feed(spec, state, nullptr, http);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(state.snapshot()->size(), 3u);
+    auto refused = refresh_feed(spec, state, nullptr);  // the system's CAs do not know the test CA
+    EXPECT_FALSE(refused.ok());
+    EXPECT_EQ(state.snapshot()->size(), 3u);  // kept
 }
 
 TEST(FeedRefresher, RefreshesPeriodicallyAndStores) {

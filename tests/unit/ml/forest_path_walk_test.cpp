@@ -2,12 +2,14 @@
 // line-aligned trees) against a plain per-tree Saabas reference written here from the model's
 // arrays: trees of depths 0 to 4 mixed in one block, missing values going left and right,
 // infinities, a repeated feature on a path, tree counts that leave a partial last block, and
-// the fallback for models too wide for the walk's stack buffers. Plus the allocation-free top_k.
+// the fallback for models too wide for the walk's stack buffers. predict_margin's AVX2 walk
+// against its scalar walk on the same forests. Plus the allocation-free top_k.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <string>
@@ -238,6 +240,50 @@ TEST(ForestPathWalk, WrongWidthsGiveNaN) {
     EXPECT_TRUE(std::isnan(f->path_contributions_and_margin(std::vector<float>{0.0f, 0.0f, 0.0f}, short_out)));
     const Forest empty;
     EXPECT_EQ(empty.path_contributions_and_margin({}, std::span<float>(out).first(1)), 0.0f);
+}
+
+// Bit patterns, so -0 vs +0 or NaN payloads cannot pass as equal.
+uint32_t bits(float v) {
+    uint32_t b;
+    std::memcpy(&b, &v, sizeof b);
+    return b;
+}
+
+// predict_margin's AVX2 walk (groups of 4 blocks of 8 trees, a last group of 1 to 4 blocks, the
+// tail block padded) against the scalar walk (whole blocks, then the tail trees one by one):
+// trees of depths 0 to 4 mixed in every block and group, missing values going left and right,
+// infinities, tails of 0 to 7 trees. Both must also equal the reference and the attribution
+// walk's margin.
+TEST(ForestPathWalk, Avx2AndScalarPredictWalksGiveTheSameMarginBits) {
+    const auto rows = grid_rows();
+    for (size_t count : {1u, 7u, 8u, 13u, 21u, 31u, 32u, 33u, 40u, 47u, 53u, 64u, 70u}) {
+        const auto trees = forest_of(count);
+        auto simd = Forest::parse_xgboost_json(model_json(trees, 3));
+        ASSERT_TRUE(simd) << simd.error().message;
+        Forest scalar = *simd;
+        EXPECT_FALSE(scalar.set_avx2_walk(false));
+        if (!simd->avx2_walk()) GTEST_SKIP() << "this CPU has no AVX2: only the scalar walk can run";
+        std::vector<float> out(4);
+        for (const auto& row : rows) {
+            const float a = simd->predict_margin(row);
+            const float b = scalar.predict_margin(row);
+            ASSERT_EQ(bits(a), bits(b)) << count << " trees, row " << row[0] << ',' << row[1] << ',' << row[2];
+            ASSERT_EQ(bits(a), bits(saabas(trees, row, simd->base_margin()).margin)) << count << " trees";
+            ASSERT_EQ(bits(a), bits(scalar.path_contributions_and_margin(row, out))) << count << " trees";
+            ASSERT_EQ(bits(simd->predict_proba(row)), bits(scalar.predict_proba(row)));
+        }
+    }
+}
+
+TEST(ForestPathWalk, Avx2WalkCanBeSwitchedOffAndOnAgain) {
+    auto f = Forest::parse_xgboost_json(model_json(forest_of(9), 3));
+    ASSERT_TRUE(f);
+    const bool supported = f->avx2_walk();  // on exactly when the CPU has AVX2
+    EXPECT_FALSE(f->set_avx2_walk(false));
+    EXPECT_FALSE(f->avx2_walk());
+    EXPECT_EQ(f->set_avx2_walk(true), supported);
+    const Forest empty;
+    EXPECT_FALSE(empty.avx2_walk());  // no model loaded: nothing was selected
 }
 
 // Independent of the code under test: sort every non-zero contribution, keep k.

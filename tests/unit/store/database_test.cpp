@@ -25,6 +25,14 @@ UrlCheckRow make_row(int i) {
     return r;
 }
 
+// Makes inserting a url_checks row with canonical_url 'bad' fail, to test rollbacks.
+bool add_reject_trigger(Database& db) {
+    return db
+        .exec("CREATE TRIGGER reject_bad BEFORE INSERT ON url_checks WHEN NEW.canonical_url = 'bad' "
+              "BEGIN SELECT RAISE(ABORT, 'rejected by test trigger'); END")
+        .ok();
+}
+
 int64_t scalar(Database& db, const std::string& sql) {
     auto stmt = db.prepare(sql);
     EXPECT_TRUE(stmt.ok()) << (stmt.ok() ? "" : stmt.error().message);
@@ -187,9 +195,7 @@ TEST(Database, FailedRowInsideAChunkRollsBackTheBatch) {
     TempDir dir;
     auto db = Database::open(dir.path() / "vigil.db");
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(db->exec("CREATE TRIGGER reject_bad BEFORE INSERT ON url_checks WHEN NEW.canonical_url = 'bad' "
-                         "BEGIN SELECT RAISE(ABORT, 'rejected by test trigger'); END")
-                    .ok());
+    ASSERT_TRUE(add_reject_trigger(*db));
     std::vector<UrlCheckRow> rows;
     for (int i = 0; i < 70; ++i) rows.push_back(make_row(i));
     rows[40].canonical_url = "bad";  // in the second chunk of 32
@@ -238,9 +244,7 @@ TEST(Database, FailedBatchRollsBackWholeTransaction) {
     TempDir dir;
     auto db = Database::open(dir.path() / "vigil.db");
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(db->exec("CREATE TRIGGER reject_bad BEFORE INSERT ON url_checks WHEN NEW.canonical_url = 'bad' "
-                         "BEGIN SELECT RAISE(ABORT, 'rejected by test trigger'); END")
-                    .ok());
+    ASSERT_TRUE(add_reject_trigger(*db));
     std::vector<UrlCheckRow> rows{make_row(1), make_row(2), make_row(3)};
     rows[2].canonical_url = "bad";
     Status s = db->insert_url_checks(rows);
