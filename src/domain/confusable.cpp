@@ -60,21 +60,23 @@ std::string fold(std::string_view utf8) {
 // text is its own skeleton. Reads p[n, n + 32), which must be zero.
 __attribute__((target("avx2,bmi"))) bool is_own_skeleton_avx2(const char* p, size_t n,
                                                               const std::array<uint8_t, 16>& by_low_nibble) {
-    const __m256i lut = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(by_low_nibble.data())));
+    const __m256i lut =
+        _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(by_low_nibble.data())));
     const __m256i high_bit = _mm256_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0,  //
                                               1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0);
     const __m256i nibble = _mm256_set1_epi8(0x0F);
     for (size_t i = 0; i < n; i += 32) {
         const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
         const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 1));
-        const __m256i in_set = _mm256_and_si256(_mm256_shuffle_epi8(lut, _mm256_and_si256(v, nibble)),
-                                                _mm256_shuffle_epi8(high_bit, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble)));
-        const __m256i bad = _mm256_or_si256(
-            _mm256_cmpeq_epi8(in_set, _mm256_setzero_si256()),
-            _mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('v')),
-                                             _mm256_cmpeq_epi8(next, _mm256_set1_epi8('v'))),
-                            _mm256_and_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('c')),
-                                             _mm256_cmpeq_epi8(next, _mm256_set1_epi8('l')))));
+        const __m256i in_set =
+            _mm256_and_si256(_mm256_shuffle_epi8(lut, _mm256_and_si256(v, nibble)),
+                             _mm256_shuffle_epi8(high_bit, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble)));
+        const __m256i bad =
+            _mm256_or_si256(_mm256_cmpeq_epi8(in_set, _mm256_setzero_si256()),
+                            _mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('v')),
+                                                             _mm256_cmpeq_epi8(next, _mm256_set1_epi8('v'))),
+                                            _mm256_and_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('c')),
+                                                             _mm256_cmpeq_epi8(next, _mm256_set1_epi8('l')))));
         auto m = static_cast<uint32_t>(_mm256_movemask_epi8(bad));
         if (n - i < 32) m &= (1u << (n - i)) - 1;
         if (m != 0) return false;
@@ -94,7 +96,8 @@ ConfusableSkeleton::ConfusableSkeleton(std::unique_ptr<USpoofChecker, Closer> ch
         ascii_[c] = s.empty() ? std::string(1, lower(ch)) : fold(s);
         if (ascii_[c].size() == 1) ascii_single_[c] = ascii_[c][0];
         if (c != 0 && ascii_single_[c] == ch) {
-            identity_by_low_nibble_[c & 0xF] = static_cast<uint8_t>(identity_by_low_nibble_[c & 0xF] | (1u << (c >> 4)));
+            identity_by_low_nibble_[c & 0xF] =
+                static_cast<uint8_t>(identity_by_low_nibble_[c & 0xF] | (1u << (c >> 4)));
         }
     }
     __builtin_cpu_init();

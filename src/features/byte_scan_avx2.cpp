@@ -24,7 +24,6 @@ VIGIL_AVX2_INLINE uint64_t region_bits(size_t base, size_t a, size_t b) {
     return _bzhi_u64(~0ULL, static_cast<unsigned>(hi)) & ~_bzhi_u64(~0ULL, static_cast<unsigned>(lo));
 }
 
-
 VIGIL_AVX2_INLINE unsigned popcount(uint64_t m) { return static_cast<unsigned>(_mm_popcnt_u64(m)); }
 
 // Longest run of set bits over consecutive words.
@@ -105,9 +104,9 @@ VIGIL_AVX2_INLINE void classify(const char* p, Masks32& m) {
     m.hex = bits(_mm256_or_si256(digit, in_range(folded, 'a', 'f')));
     m.non_ascii = bits(v);
     // Vowels of either case; consonants are lower-case letters other than aeiouy.
-    const __m256i vowel = _mm256_or_si256(
-        _mm256_or_si256(_mm256_or_si256(eq(folded, 'a'), eq(folded, 'e')), _mm256_or_si256(eq(folded, 'i'), eq(folded, 'o'))),
-        eq(folded, 'u'));
+    const __m256i vowel = _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(eq(folded, 'a'), eq(folded, 'e')),
+                                                          _mm256_or_si256(eq(folded, 'i'), eq(folded, 'o'))),
+                                          eq(folded, 'u'));
     m.vowel = bits(vowel);
     m.consonant = bits(_mm256_andnot_si256(_mm256_or_si256(vowel, eq(v, 'y')), lower));
     m.semicolon = bits(eq(v, ';'));
@@ -117,10 +116,11 @@ VIGIL_AVX2_INLINE void classify(const char* p, Masks32& m) {
     const __m256i f1 = _mm256_or_si256(load(p + 1), _mm256_set1_epi8(0x20));
     const __m256i f2 = _mm256_or_si256(load(p + 2), _mm256_set1_epi8(0x20));
     const __m256i v3 = load(p + 3);
-    const __m256i http = _mm256_and_si256(_mm256_and_si256(eq(folded, 'h'), eq(f1, 't')),
-                                          _mm256_and_si256(eq(f2, 't'), eq(_mm256_or_si256(v3, _mm256_set1_epi8(0x20)), 'p')));
-    const __m256i www = _mm256_and_si256(_mm256_and_si256(eq(folded, 'w'), eq(f1, 'w')),
-                                         _mm256_and_si256(eq(f2, 'w'), eq(v3, '.')));
+    const __m256i http =
+        _mm256_and_si256(_mm256_and_si256(eq(folded, 'h'), eq(f1, 't')),
+                         _mm256_and_si256(eq(f2, 't'), eq(_mm256_or_si256(v3, _mm256_set1_epi8(0x20)), 'p')));
+    const __m256i www =
+        _mm256_and_si256(_mm256_and_si256(eq(folded, 'w'), eq(f1, 'w')), _mm256_and_si256(eq(f2, 'w'), eq(v3, '.')));
     m.embedded = bits(_mm256_or_si256(http, www));
     m.x = bits(eq(v, 'x'));
 }
@@ -156,9 +156,7 @@ VIGIL_AVX2 void scan_bytes_avx2(const char* u, size_t n, const ByteRegions& r, B
         // Percent escapes are rare: check each one as the scalar code does.
         for (uint64_t pct = counted[kPercent]; pct != 0; pct &= pct - 1) {
             const size_t i = base + static_cast<size_t>(std::countr_zero(pct));
-            const auto hex = [](char c) {
-                return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-            };
+            const auto hex = [](char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); };
             out.non_ascii += i + 2 < n && hex(u[i + 1]) && hex(u[i + 2]) && u[i + 1] >= '8';
         }
         uint64_t repeats = join(a.repeat, b.repeat) & valid;

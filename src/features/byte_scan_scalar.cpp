@@ -25,7 +25,8 @@ constexpr std::array<uint64_t, 256> kPackedCount = make_packed_counts();
 constexpr std::array<uint8_t, 256> make_counted_index() {
     std::array<uint8_t, 256> t{};
     for (auto& v : t) v = kCountedBytes.size();
-    for (size_t k = 0; k < kCountedBytes.size(); ++k) t[static_cast<unsigned char>(kCountedBytes[k])] = static_cast<uint8_t>(k);
+    for (size_t k = 0; k < kCountedBytes.size(); ++k)
+        t[static_cast<unsigned char>(kCountedBytes[k])] = static_cast<uint8_t>(k);
     return t;
 }
 constexpr std::array<uint8_t, 256> kCountedIndex = make_counted_index();
@@ -34,7 +35,8 @@ constexpr std::array<uint8_t, 256> kCountedIndex = make_counted_index();
 
 void scan_bytes_scalar(const char* u, size_t n, const ByteRegions& r, ByteScan& out, ByteMasks masks) {
     out = ByteScan{};
-    for (size_t w = 0; w < byte_mask_words(n); ++w) masks.alnum[w] = masks.dot[w] = masks.separator[w] = masks.equals[w] = 0;
+    for (size_t w = 0; w < byte_mask_words(n); ++w)
+        masks.alnum[w] = masks.dot[w] = masks.separator[w] = masks.equals[w] = 0;
     for (size_t i = 0; i < n; ++i) {
         masks.alnum[i / 64] |= uint64_t{is_alnum(u[i])} << (i % 64);
         masks.dot[i / 64] |= uint64_t{u[i] == '.'} << (i % 64);

@@ -1,7 +1,5 @@
 #include "vigil/features/url_features.hpp"
 
-#include "byte_classes.hpp"
-
 #include <algorithm>
 #include <bit>
 #include <cassert>
@@ -10,6 +8,8 @@
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include "byte_classes.hpp"
 
 namespace vigil::features {
 namespace {
@@ -193,7 +193,7 @@ Entropies entropies(std::string_view all, size_t host_begin, size_t host_end, si
         Histogram hist_host, hist_pq, hist_all;
         hist_host.add(all.substr(host_begin, host_end - host_begin));
         hist_pq.add(all.substr(pq_begin));
-        hist_all.add(all.substr(0, host_begin));                    // userinfo
+        hist_all.add(all.substr(0, host_begin));                  // userinfo
         hist_all.add(all.substr(host_end, pq_begin - host_end));  // port
         hist_all.merge(hist_host);
         hist_all.merge(hist_pq);
@@ -460,9 +460,10 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     ByteScan bytes;
     if (s.truncated()) {  // never seen in practice: the host's figures come from the host itself
         ByteScan of_host;
-        scan_bytes_scalar(host.data(), host.size(),
-                          ByteRegions{0, host.size(), host.size(), host.size(), label_in_host, label_in_host + label_length},
-                          of_host, s.masks());
+        scan_bytes_scalar(
+            host.data(), host.size(),
+            ByteRegions{0, host.size(), host.size(), host.size(), label_in_host, label_in_host + label_length}, of_host,
+            s.masks());
         scan_bytes_(s.data(), all.size(), ByteRegions{host_begin, host_end, pq_begin, path_end}, bytes, s.masks());
         bytes.host_dots = of_host.host_dots;
         bytes.host_hyphens = of_host.host_hyphens;
@@ -565,7 +566,9 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
     // (With the sensitive words of the path and query: the same tokens.)
     for_each_run(s.alnum_bits.data(), pq_begin, all.size(), [&](size_t begin, size_t end) {
         const std::string_view token = all.substr(begin, end - begin);
-        if (token.size() >= min_sensitive_word_ && !s.truncated()) sensitive_pq += sensitive_words_.count_in_token(token);
+        if (token.size() >= min_sensitive_word_ && !s.truncated()) {
+            sensitive_pq += sensitive_words_.count_in_token(token);
+        }
         if (!brands_.is_brand_token(token)) return;
         char lowered[64];  // brand tokens are at most 64 bytes
         for (size_t k = 0; k < token.size(); ++k) lowered[k] = static_cast<char>(token[k] | 0x20);
@@ -668,9 +671,9 @@ void UrlFeatureExtractor::extract(const url::ParsedUrl& u, FeatureVector& f, dom
                 bytes.label_hyphens += c == '-';
             }
         }
-        f[kRegistrableLabelVowelRatio] = bytes.label_letters > 0 ? static_cast<float>(bytes.label_vowels) /
-                                                                     static_cast<float>(bytes.label_letters)
-                                                               : 0.0f;
+        f[kRegistrableLabelVowelRatio] =
+            bytes.label_letters > 0 ? static_cast<float>(bytes.label_vowels) / static_cast<float>(bytes.label_letters)
+                                    : 0.0f;
         f[kRegistrableLabelDigitCount] = static_cast<float>(bytes.label_digits);
         f[kRegistrableLabelHyphenCount] = static_cast<float>(bytes.label_hyphens);
     }

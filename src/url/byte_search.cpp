@@ -49,8 +49,8 @@ VIGIL_AVX2 size_t find_last_avx2(const char* p, size_t n, char c) {
 struct ByteSetTest {
     __m256i by_low, high_bit, nibble;
     VIGIL_AVX2 explicit ByteSetTest(const ByteSet& set)
-        : by_low(_mm256_broadcastsi128_si256(
-              _mm_loadu_si128(reinterpret_cast<const __m128i*>(set.by_low_nibble.data())))),
+        : by_low(
+              _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(set.by_low_nibble.data())))),
           high_bit(_mm256_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0,  //
                                     1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0)),
           nibble(_mm256_set1_epi8(0x0F)) {}

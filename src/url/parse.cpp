@@ -58,8 +58,8 @@ constexpr detail::ByteSet kAllowedIn[3] = {
     detail::make_byte_set([](char c) { return (kAllowed[static_cast<unsigned char>(c)] & 4) != 0; }),
 };
 // Host bytes of canonical_name's fast path.
-constexpr detail::ByteSet kPlainHost =
-    detail::make_byte_set([](char c) { return (c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '_' || c == '.'; });
+constexpr detail::ByteSet kPlainHost = detail::make_byte_set(
+    [](char c) { return (c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '_' || c == '.'; });
 
 // Appends `s`, percent-encoding what RFC 3986 does not allow in `part`; valid %XX stay as they are.
 // Runs of allowed bytes are appended in bulk (the common case is "nothing to encode"). `s` lies in

@@ -1,19 +1,20 @@
 // The AVX2 byte scan must compute exactly what the scalar one computes: field by field on random
 // bytes and regions (runs and tokens across 64-byte steps, NUL, bytes >= 0x80, long inputs),
 // and feature by feature through UrlFeatureExtractor on real URLs and hostile copies of them.
+#include "vigil/features/byte_scan.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
-#include <iterator>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "vigil/core/data_dir.hpp"
 #include "vigil/core/text_file.hpp"
-#include "vigil/features/byte_scan.hpp"
 #include "vigil/features/url_features.hpp"
 #include "vigil/url/url.hpp"
 
@@ -88,7 +89,8 @@ void expect_same_scan(std::string_view text, const ByteRegions& r) {
     const Padded p(text);
     ByteScan scalar, avx2;
     const size_t words = features::byte_mask_words(p.size());
-    std::vector<std::vector<uint64_t>> a(4, std::vector<uint64_t>(words, 0x5555)), b(4, std::vector<uint64_t>(words, 0xAAAA));
+    std::vector<std::vector<uint64_t>> a(4, std::vector<uint64_t>(words, 0x5555)),
+        b(4, std::vector<uint64_t>(words, 0xAAAA));
     features::scan_bytes_scalar(p.data(), p.size(), r, scalar, {a[0].data(), a[1].data(), a[2].data(), a[3].data()});
     features::scan_bytes_avx2(p.data(), p.size(), r, avx2, {b[0].data(), b[1].data(), b[2].data(), b[3].data()});
     ASSERT_EQ(a, b) << "masks differ, " << text.size() << " bytes";
@@ -114,14 +116,30 @@ std::string random_text(Rng& rng, size_t n) {
         const char same = kAlphabet[rng.below(kAlphabet.size())];
         for (size_t k = 0; k < len && i < n; ++k, ++i) {
             switch (kind) {
-                case 0: s[i] = same; break;
-                case 1: s[i] = static_cast<char>('0' + rng.below(10)); break;
-                case 2: s[i] = "0123456789abcdefABCDEF"[rng.below(22)]; break;
-                case 3: s[i] = static_cast<char>('a' + rng.below(26)); break;
-                case 4: s[i] = static_cast<char>(rng.next()); break;  // NUL, >= 0x80, anything
-                case 5: s[i] = "xn--"[k % 4]; break;
-                case 6: s[i] = "http://www.a/"[k % 13]; break;
-                default: s[i] = kAlphabet[rng.below(kAlphabet.size())]; break;
+                case 0:
+                    s[i] = same;
+                    break;
+                case 1:
+                    s[i] = static_cast<char>('0' + rng.below(10));
+                    break;
+                case 2:
+                    s[i] = "0123456789abcdefABCDEF"[rng.below(22)];
+                    break;
+                case 3:
+                    s[i] = static_cast<char>('a' + rng.below(26));
+                    break;
+                case 4:
+                    s[i] = static_cast<char>(rng.next());
+                    break;  // NUL, >= 0x80, anything
+                case 5:
+                    s[i] = "xn--"[k % 4];
+                    break;
+                case 6:
+                    s[i] = "http://www.a/"[k % 13];
+                    break;
+                default:
+                    s[i] = kAlphabet[rng.below(kAlphabet.size())];
+                    break;
             }
         }
     }
@@ -194,14 +212,25 @@ TEST(ByteScan, ExtractorFeaturesIdenticalWithEitherScan) {
     const size_t real = inputs.size();
     for (size_t k = 0; k < real && k < 5000 / kScale; ++k) {
         std::string s = inputs[k];
-        static constexpr std::string_view kInserts[] = {"\xC3\xA9", "\xFF", std::string_view("\0", 1), "%C3%A9",
-                                                        "%7f", "//", "xn--", "HTTP", "www.", "0123456789abcdef0123",
-                                                        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+        static constexpr std::string_view kInserts[] = {
+            "\xC3\xA9",
+            "\xFF",
+            std::string_view("\0", 1),
+            "%C3%A9",
+            "%7f",
+            "//",
+            "xn--",
+            "HTTP",
+            "www.",
+            "0123456789abcdef0123",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
         for (int m = 0; m < 3; ++m) s.insert(rng.below(s.size() + 1), kInserts[rng.below(std::size(kInserts))]);
         inputs.push_back(std::move(s));
     }
-    inputs.push_back("http://" + std::string(200, 'b') + ".com/" + std::string(7000, 'c') + "?" + std::string(900, '9'));
-    inputs.push_back("http://u:p@xn--80ak6aa92e.com:8443/" + std::string(3000, '%') + "?q=" + std::string(4000, '\x80'));
+    inputs.push_back("http://" + std::string(200, 'b') + ".com/" + std::string(7000, 'c') + "?" +
+                     std::string(900, '9'));
+    inputs.push_back("http://u:p@xn--80ak6aa92e.com:8443/" + std::string(3000, '%') +
+                     "?q=" + std::string(4000, '\x80'));
     inputs.push_back("https://" + std::string(60, 'x') + "n--a.tk//" + std::string(63, '/') + "a");
 
     size_t compared = 0;

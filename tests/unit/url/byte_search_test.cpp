@@ -1,18 +1,19 @@
 // parse()'s vector byte searches against their byte-by-byte versions, on random bytes (NUL,
 // >= 0x80), every length around the 32-byte steps and every match position.
+#include "../../../src/url/byte_search.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "../../../src/url/byte_search.hpp"
-
 namespace {
 
 using namespace vigil::url::detail;
 
-constexpr ByteSet kSet = make_byte_set([](char c) { return (c >= 'a' && c <= 'z') || c == '/' || c == '%' || c == '.'; });
+constexpr ByteSet kSet =
+    make_byte_set([](char c) { return (c >= 'a' && c <= 'z') || c == '/' || c == '%' || c == '.'; });
 
 std::vector<char> padded(const std::string& s) {
     std::vector<char> v(s.begin(), s.end());
@@ -25,7 +26,8 @@ void expect_same(const std::string& s) {
     const char* p = buf.data();
     // Every suffix and prefix, so matches sit at every offset of a 32-byte step.
     for (size_t from = 0; from <= s.size(); from += 1 + from / 16) {
-        for (size_t n : {s.size() - from, (s.size() - from) / 2, size_t{1} <= s.size() - from ? size_t{1} : size_t{0}}) {
+        for (size_t n :
+             {s.size() - from, (s.size() - from) / 2, size_t{1} <= s.size() - from ? size_t{1} : size_t{0}}) {
             ASSERT_EQ(find_any(p + from, n, '/', '?', '#', '\\'), find_any_scalar(p + from, n, '/', '?', '#', '\\'))
                 << s << " from " << from << " n " << n;
             ASSERT_EQ(find_last(p + from, n, '@'), find_last_scalar(p + from, n, '@')) << s << " from " << from;
@@ -54,8 +56,10 @@ TEST(ByteSearch, VectorAndScalarAgree) {
         const unsigned density = 1 + next() % 30;
         for (char& c : s) {
             const uint64_t r = next();
-            if (r % density == 0) c = static_cast<char>(r >> 8);                                  // anything, NUL too
-            else if (r % 3 == 0) c = kBytes[(r >> 8) % (sizeof(kBytes) - 1)];
+            if (r % density == 0)
+                c = static_cast<char>(r >> 8);  // anything, NUL too
+            else if (r % 3 == 0)
+                c = kBytes[(r >> 8) % (sizeof(kBytes) - 1)];
         }
         ASSERT_NO_FATAL_FAILURE(expect_same(s));
     }
