@@ -28,7 +28,7 @@ struct ServerConfig {
     std::size_t cache_capacity = 100000;  // 0 disables the verdict cache
     uint32_t cache_ttl_s = 3600;          // 0 = entries never expire
     std::size_t write_queue_capacity = 65536;
-    std::size_t write_batch = 512;
+    std::size_t write_batch = 64;  // rows per transaction: short writer bursts keep the request tail short
     unsigned writer_nice = 10;  // added to the writer thread's nice value
     double suspicious_margin = 0.15;  // scores in [threshold - margin, threshold) are "suspicious"
     // When a verdict carries exact TreeSHAP contributions (they cost more than the score itself):

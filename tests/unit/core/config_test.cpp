@@ -62,7 +62,7 @@ TEST(Config, DefaultsMatchTheDocumentedValues) {
     EXPECT_EQ(c->cache_capacity, 100000u);
     EXPECT_EQ(c->cache_ttl_s, 3600u);
     EXPECT_EQ(c->write_queue_capacity, 65536u);
-    EXPECT_EQ(c->write_batch, 512u);
+    EXPECT_EQ(c->write_batch, 64u);
     EXPECT_DOUBLE_EQ(c->suspicious_margin, 0.15);
     EXPECT_EQ(c->exact_explanations, "background");
     EXPECT_EQ(c->log_level, "info");
@@ -285,7 +285,7 @@ TEST(Config, MissingFileIsNotFound) {
 }
 
 TEST(Config, CrossFieldValidation) {
-    auto c = load_config(std::nullopt, fake_env({{"VIGIL_WRITE_QUEUE_CAPACITY", "10"}}));  // batch 512 > 10
+    auto c = load_config(std::nullopt, fake_env({{"VIGIL_WRITE_QUEUE_CAPACITY", "10"}}));  // batch 64 > 10
     ASSERT_FALSE(c.ok());
     EXPECT_NE(c.error().message.find("storage.write_batch"), std::string::npos) << c.error().message;
     ServerConfig d;
