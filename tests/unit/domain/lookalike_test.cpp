@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "../../support/xorshift.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -80,13 +82,8 @@ TEST(ConfusableSkeleton, FoldsConfusablesAndCase) {
 TEST(ConfusableSkeleton, BufferAndStringVersionsAgree) {
     auto sk = ConfusableSkeleton::create();
     ASSERT_TRUE(sk.ok());
-    uint64_t state = 0x9E3779B97F4A7C15ULL;
-    const auto next = [&] {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        return state;
-    };
+    vigil::testing::XorShift64 rng{0x9E3779B97F4A7C15ULL};
+    const auto next = [&] { return rng.next(); };
     static constexpr char kBytes[] = "abcdefghijklmnopqrstuvwxyz0123456789-_.vvclrnmVCLW\x80";
     std::vector<std::string> labels = {"paypal", "vvikipedia", "clouds", "xcl", "v", "c", "vv", "cl", "CL",
                                        "amazon", std::string(63, 'v'), std::string(40, 'a') + "cl"};

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../../support/xorshift.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -30,15 +32,8 @@ constexpr size_t kScale = 10;  // sanitizer builds are ~20x slower
 constexpr size_t kScale = 1;
 #endif
 
-struct Rng {
-    uint64_t state = 0x2545F4914F6CDD1DULL;
-    uint64_t next() {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        return state;
-    }
-    size_t below(size_t n) { return n == 0 ? 0 : static_cast<size_t>(next() % n); }
+struct Rng : vigil::testing::XorShift64 {
+    Rng() : XorShift64{0x2545F4914F6CDD1DULL} {}
 };
 
 // `text` in a buffer with the padding scan_bytes_avx2 needs (a byte before, zeroes after).

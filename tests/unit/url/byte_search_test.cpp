@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../../support/xorshift.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,13 +44,8 @@ void expect_same(const std::string& s) {
 }
 
 TEST(ByteSearch, VectorAndScalarAgree) {
-    uint64_t state = 0x9E3779B97F4A7C15ULL;
-    const auto next = [&] {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        return state;
-    };
+    vigil::testing::XorShift64 rng{0x9E3779B97F4A7C15ULL};
+    const auto next = [&] { return rng.next(); };
     static constexpr char kBytes[] = "abcxyz/?#\\@%.:AZ09\x80\xff...";
     for (int iter = 0; iter < 3000; ++iter) {
         const size_t n = next() % 100;
