@@ -245,8 +245,7 @@ Status Database::insert_url_checks(std::span<const UrlCheckRow> rows) {
         const bool chunk = rows.size() - done >= kUrlCheckRowsPerInsert;
         Statement& st = chunk ? insert_url_checks_many_ : insert_url_check_;
         const size_t n = chunk ? kUrlCheckRowsPerInsert : 1;
-        st.reset();
-        Status s = Status::success();
+        Status s = Status::success();  // both statements are left reset after every step
         for (size_t i = 0; i < n && s.ok(); ++i) s = bind_url_check(st, i, rows[done + i]);
         if (s.ok()) s = st.run();
         st.reset();  // release the statement's read of the table before the next one or COMMIT
