@@ -323,8 +323,9 @@ private:
     // cost ~15,000 instructions per response (buffers_cat_view iteration), more than the JSON body.
     // `coalesce` sends the answer only after the handlers already queued have run (the other requests
     // read in the same batch of ready sockets): the client then gets its answers in bursts and is woken
-    // once per burst instead of once per answer. Under wrk -c32 this cut the server's context switches
-    // per request by 40 % and its CPU per request by ~10 %, and raised cache-miss throughput by 15 %.
+    // once per burst instead of once per answer. Under wrk -c32 (six alternated pairs, docs/benchmarks.md)
+    // server context switches per request fell from ~0.18 to ~0.10 and server + client CPU per request by
+    // ~10 %; throughput rose in five of the six pairs.
     void write(api::HttpResponse r, bool keep_alive, unsigned version, bool head = false, bool coalesce = false) {
         keep_alive_ = keep_alive && !r.close;
         body_ = std::move(r.body);
